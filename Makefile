@@ -1,0 +1,42 @@
+# Thread Workbench: one entry point for setting up, running, testing and measuring.
+#   make demo   - set up, build the demo project, open JupyterLab on notebooks/
+#   make test   - set up and run the whole test suite
+#   make bench  - benchmarks (see benchmarks/README.md)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PIP     = $(BIN)/python -m pip
+DEMO_PROJECT ?= demo-project
+PORT   ?= 8888
+JUPYTER_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: setup demo lab test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c constraints.txt -e '.[notebook,dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(BIN)/workbench demo $(DEMO_PROJECT)
+	WORKBENCH_PROJECT=$(abspath $(DEMO_PROJECT)) $(BIN)/jupyter lab notebooks/ \
+		--no-browser --port=$(PORT) $(JUPYTER_FLAGS)
+
+test: setup
+	$(BIN)/ruff check workbench tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check workbench tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/bench_import.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_PROJECT) .pytest_cache .ruff_cache .hypothesis benchmarks/results

@@ -1,0 +1,511 @@
+"""Reddit loaders: thread pages, permalinks, listings, morechildren and NDJSON dumps."""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections import Counter
+from pathlib import Path
+
+import orjson
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbench import sources
+from workbench.errors import RecordError, SourceError, WorkbenchError
+from workbench.sources import LOADERS, LoadOptions
+from workbench.sources.fileio import iter_json_lines, read_sample
+from workbench.sources.reddit_dump import _fill
+from workbench.sources.reddit_things import comment_row, unescape_reddit
+
+REDDIT_FORMATS = ("reddit-thread", "reddit-morechildren", "reddit-listing", "reddit-dump")
+FUNNY = "thread_r-funny_3hahrw.json"
+ANNOUNCEMENTS = "thread_r-announcements_fo7p5b.json"
+ASKREDDIT = "permalink_context100_r-AskReddit_6wmniq_dma3mi5.json"
+IAMA = "permalink_context100_r-IAmA_57dw9a_d8r4im1.json"
+SPEZ = "user_spez_comments_listing.json"
+
+
+def reddit(shared_fixtures: Path, name: str) -> Path:
+    return shared_fixtures / "reddit" / name
+
+
+def comments(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["kind"] == "comment"]
+
+
+def attrs(frame: pd.DataFrame) -> list[dict]:
+    return [json.loads(a) if isinstance(a, str) else {} for a in frame["attributes"]]
+
+
+def raw_things(path: Path) -> dict[str, dict]:
+    """Every t1 in a thread document by fullname, with Reddit's own nesting depth."""
+    found: dict[str, dict] = {}
+
+    def walk(children: list, depth: int) -> None:
+        for child in children:
+            if child["kind"] == "t1":
+                found[child["data"]["name"]] = {**child["data"], "_nesting": depth}
+                if child["data"]["replies"]:
+                    walk(child["data"]["replies"]["data"]["children"], depth + 1)
+
+    walk(orjson.loads(path.read_bytes())[1]["data"]["children"], 0)
+    return found
+
+
+def assert_tree_consistent(frame: pd.DataFrame) -> None:
+    """Depth is the post 0, top-level 1, parent + 1 below (full threads only)."""
+    depth = dict(zip(frame["comment_id"], frame["depth"], strict=True))
+    for row in comments(frame).itertuples():
+        assert row.parent_id in depth, row.comment_id
+        assert row.depth == depth[row.parent_id] + 1, row.comment_id
+
+
+# --- real files ---
+
+
+def test_funny_thread(shared_fixtures: Path) -> None:
+    path = reddit(shared_fixtures, FUNNY)
+    frame = sources.read(path)
+    assert frame.attrs["format"] == "reddit-thread"
+    assert len(frame) == 477
+    assert (frame["kind"] == "comment").sum() == 476
+    assert frame["comment_id"].is_unique
+    post = frame.iloc[0]
+    assert post["kind"] == "post" and post["comment_id"] == "reddit:t3_3hahrw"
+    assert post["parent_id"] is pd.NA and post["depth"] == 0
+    assert post["url"] == "https://www.reddit.com/r/funny/comments/3hahrw/ba_dum_tsss/"
+    post_attrs = json.loads(post["attributes"])
+    assert post_attrs["subreddit"] == "funny"
+    assert post_attrs["link"] == "http://i.imgur.com/eoF76hj.gifv"
+    assert post_attrs["num_comments"] == 543
+    # created_utc, not the shifted `created` (+28800 s)
+    assert post["created_at"] == pd.Timestamp(1439797480, unit="s", tz="UTC")
+    assert (frame["thread_id"] == "reddit:t3_3hahrw").all()
+    # Reddit's depth 9 is the workbench's 10 (post 0, top-level comment 1)
+    assert frame["depth"].max() == 10
+    assert_tree_consistent(frame)
+    raw = raw_things(path)
+    for row in comments(frame).itertuples():
+        thing = raw[row.comment_id.removeprefix("reddit:")]
+        assert row.depth == thing["_nesting"] + 1
+        assert row.created_at == pd.Timestamp(thing["created_utc"], unit="s", tz="UTC")
+
+    gaps = frame.attrs["gaps"]
+    assert len(gaps) == 18  # the file's 18 `more` objects ...
+    kinds = Counter(gap["kind"] for gap in gaps)
+    assert kinds == {"more": 12, "continue": 6}  # ... 6 of them "continue this thread"
+    assert sum(gap["count"] for gap in gaps) == 61
+    ids = set(frame["comment_id"])
+    for gap in gaps:
+        assert gap["platform"] == "reddit" and gap["thread_id"] == "reddit:t3_3hahrw"
+        assert gap["parent_id"] in ids
+        if gap["kind"] == "continue":
+            assert gap["count"] == 0 and gap["children"] == []
+        else:
+            assert gap["children"] and all(c.startswith("reddit:t1_") for c in gap["children"])
+            assert not ids & set(gap["children"])
+
+    deleted = frame[frame["is_deleted"]]
+    assert len(deleted) == 6
+    assert (deleted["text"] == "").all()
+    assert all(a["removal"] == "deleted" for a in attrs(deleted))
+    survivors = frame[(frame["kind"] == "comment") & frame["author"].isna() & ~frame["is_deleted"]]
+    assert len(survivors) == 10
+    assert (survivors["text"].str.len() > 0).all()
+
+
+def test_funny_thread_entities(shared_fixtures: Path) -> None:
+    frame = sources.read(reddit(shared_fixtures, FUNNY)).set_index("comment_id")
+    row = frame.loc["reddit:t1_cu5wwkd"]
+    assert "&amp;" not in row["text"] and "BdsQBqN7bCw&feature=youtu.be&t=15s" in row["text"]
+    assert "&amp;feature" in row["text_raw"]
+    quote = frame.loc["reddit:t1_cu5tgzu"]
+    assert quote["text"].startswith(">I have a glandular problem!")
+
+
+def test_announcements_thread(shared_fixtures: Path) -> None:
+    path = reddit(shared_fixtures, ANNOUNCEMENTS)
+    frame = sources.read(path)
+    assert frame.attrs["format"] == "reddit-thread"
+    assert (frame["kind"] == "comment").sum() == 492
+    gaps = frame.attrs["gaps"]
+    assert len(gaps) == 222
+    assert Counter(gap["kind"] for gap in gaps) == {"more": 221, "continue": 1}
+    assert sum(gap["count"] for gap in gaps) == 3748
+    assert frame["text"].map(lambda t: any(ord(c) > 0xFFFF for c in t)).sum() >= 1
+    post = json.loads(frame.iloc[0]["attributes"])
+    assert [o["text"] for o in post["poll"]["options"]][0] == "Hopeful"
+    assert post["distinguished"] == "admin" and "link" not in post
+    # the modern JSON carries Reddit's `depth`: ours is that + 1, and the nesting agrees
+    raw = raw_things(path)
+    for row in comments(frame).itertuples():
+        thing = raw[row.comment_id.removeprefix("reddit:")]
+        assert row.depth == thing["depth"] + 1 == thing["_nesting"] + 1
+        assert row.url == "https://www.reddit.com" + thing["permalink"]
+    assert_tree_consistent(frame)
+    edited = [a for a in attrs(comments(frame)) if "edited" in a]
+    assert len(edited) == 25
+
+
+def test_iama_permalink_chain_ends_in_continue(shared_fixtures: Path) -> None:
+    frame = sources.read(reddit(shared_fixtures, IAMA))
+    assert frame.attrs["format"] == "reddit-thread"
+    assert (frame["kind"] == "comment").sum() == 145
+    (gap,) = frame.attrs["gaps"]
+    assert gap["kind"] == "continue" and gap["count"] == 0
+    parent = frame.set_index("comment_id").loc[gap["parent_id"]]
+    assert parent["depth"] == 10  # Reddit depth 9
+    assert frame["depth"].max() == 10
+    assert_tree_consistent(frame)
+    assert frame["is_deleted"].sum() == 5
+
+
+def test_askreddit_permalink(shared_fixtures: Path) -> None:
+    frame = sources.read(reddit(shared_fixtures, ASKREDDIT))
+    assert frame.attrs["format"] == "reddit-thread"
+    assert (frame["kind"] == "comment").sum() == 200
+    gaps = frame.attrs["gaps"]
+    assert len(gaps) == 192 and {g["kind"] for g in gaps} == {"more"}
+    edited = [a["edited"] for a in attrs(comments(frame)) if "edited" in a]
+    assert len(edited) == 13
+    assert all(isinstance(e, float) and e > 1.5e9 for e in edited)
+    assert_tree_consistent(frame)
+
+
+def test_user_listing_is_flat(shared_fixtures: Path) -> None:
+    frame = sources.read(reddit(shared_fixtures, SPEZ))
+    assert frame.attrs["format"] == "reddit-listing"
+    assert len(frame) == 100 and (frame["kind"] == "comment").all()
+    assert (frame["author"] == "spez").all()
+    ids = set(frame["comment_id"])
+    top_level = frame["parent_id"] == frame["thread_id"]
+    assert top_level.sum() == 11
+    assert frame.loc[top_level, "depth"].eq(1).all()
+    assert not frame.loc[~top_level, "parent_id"].isin(ids).any()  # parents absent
+    assert frame.loc[~top_level, "depth"].isna().all()
+    assert frame["thread_id"].str.startswith("reddit:t3_").all()
+    assert frame["thread_id"].nunique() > 10
+    assert all("link_title" in a and "subreddit" in a for a in attrs(frame))
+    assert any("next page" in w for w in frame.attrs["warnings"])
+
+
+def test_reddit_sniffers_leave_other_platforms_alone(shared_fixtures: Path) -> None:
+    for path in sorted(shared_fixtures.rglob("*")):
+        if not path.is_file() or path.parent.name == "reddit" or path.suffix in (".md", ".xsd"):
+            continue
+        sample = read_sample(path)
+        for name in REDDIT_FORMATS:
+            assert LOADERS[name].sniff(sample) == 0, (name, path.name)
+
+
+# --- hand-written fixtures ---
+
+
+def test_morechildren_attaches_to_thread(shared_fixtures: Path, data_dir: Path) -> None:
+    path = data_dir / "reddit" / "morechildren_funny_3hahrw.json"
+    more = sources.read(path)
+    assert more.attrs["format"] == "reddit-morechildren"
+    thread = sources.read(reddit(shared_fixtures, FUNNY))
+    assert len(more) == 3 and (more["thread_id"] == "reddit:t3_3hahrw").all()
+    known = set(thread["comment_id"]) | set(more["comment_id"])
+    assert more["parent_id"].isin(known).all()
+    hidden = {child for gap in thread.attrs["gaps"] for child in gap["children"]}
+    assert {"reddit:t1_cu5ugwp", "reddit:t1_cu5w0qp"} <= hidden
+    by_id = more.set_index("comment_id")
+    depth = dict(zip(thread["comment_id"], thread["depth"], strict=True))
+    assert by_id.loc["reddit:t1_cu5ugwp", "depth"] == depth["reddit:t1_cu5tq8c"] + 1 == 3
+    assert by_id.loc["reddit:t1_cu5w0qp", "depth"] == depth["reddit:t1_cu5v77p"] + 1 == 2
+    assert by_id.loc["reddit:t1_cu5ugwp", "text"].endswith("\U0001f941")
+    removed = by_id.loc["reddit:t1_cu5zzz1"]
+    assert removed["is_deleted"] and removed["text"] == "" and removed["author"] is pd.NA
+    assert json.loads(removed["attributes"])["removal"] == "removed"
+    assert by_id.loc["reddit:t1_cu5w0qp", "url"].endswith("/ba_dum_tsss/cu5w0qp/")
+    (gap,) = more.attrs["gaps"]
+    assert gap == {
+        "platform": "reddit",
+        "thread_id": "reddit:t3_3hahrw",
+        "parent_id": "reddit:t1_cu5w0qp",
+        "kind": "more",
+        "count": 3,
+        "children": ["reddit:t1_cu5zzz2", "reddit:t1_cu5zzz3"],
+    }
+
+
+def test_morechildren_error_response(tmp_path: Path) -> None:
+    path = tmp_path / "more.json"
+    path.write_text('{"json": {"errors": [["RATELIMIT", "slow down", "ratelimit"]]}}')
+    assert sources.detect(path) == "reddit-morechildren"
+    with pytest.raises(SourceError, match=r"more\.json.*RATELIMIT"):
+        sources.read(path)
+
+
+def test_listing_of_posts(data_dir: Path) -> None:
+    frame = sources.read(data_dir / "reddit" / "listing_posts.json")
+    assert frame.attrs["format"] == "reddit-listing"
+    assert list(frame["kind"]) == ["post", "post"]
+    assert list(frame["depth"]) == [0, 0]
+    assert frame.iloc[0]["title"] == "Is it normal to wait <2 weeks for a GP?"
+    first, second = attrs(frame)
+    assert first["flair"] == "Health" and "link" not in first and first["over_18"] is False
+    assert second["link"] == "https://example.org/article" and second["over_18"] is True
+    assert frame.iloc[1]["author"] is pd.NA
+    assert frame.attrs["warnings"] == []
+
+
+def test_small_dump(data_dir: Path) -> None:
+    path = data_dir / "reddit" / "dump_small.ndjson"
+    frame = sources.read(path)
+    assert frame.attrs["format"] == "reddit-dump"
+    assert len(frame) == 6 and list(frame["kind"]).count("post") == 1
+    rows = frame.set_index("comment_id")
+    first = rows.loc["reddit:t1_g1a0001"]
+    assert first["created_at"] == pd.Timestamp(1600000000, unit="s", tz="UTC")  # was a string
+    assert first["text"] == "Waited 3 weeks & still no reply > typical"
+    assert first["text_raw"] == "Waited 3 weeks &amp; still no reply &gt; typical"
+    assert first["parent_id"] == first["thread_id"] == "reddit:t3_iabc12"
+    assert first["url"] == "https://www.reddit.com/r/CasualUK/comments/iabc12/_/g1a0001/"
+    deleted = rows.loc["reddit:t1_g1a0002"]
+    assert deleted["is_deleted"] and deleted["text"] == "" and deleted["author"] is pd.NA
+    removed = rows.loc["reddit:t1_g1a0003"]
+    assert removed["is_deleted"] and removed["author"] == "example_heron"
+    assert json.loads(removed["attributes"]) == {
+        "subreddit": "CasualUK",
+        "removal": "removed",
+        "edited": 1600000500,
+    }
+    survivor = rows.loc["reddit:t1_g1a0004"]  # id only in `name`, ids without prefixes
+    assert survivor["author"] is pd.NA and not survivor["is_deleted"]
+    assert survivor["text"] == "This reply survived its author"
+    assert survivor["parent_id"] == "reddit:t1_g1a0001"
+    assert survivor["thread_id"] == "reddit:t3_iabc12" and survivor["score"] == 5
+    arctic = rows.loc["reddit:t1_g1a0005"]
+    assert "😅" in arctic["text"]
+    assert arctic["url"].endswith("/a_question/g1a0005/")
+    assert json.loads(arctic["attributes"]) == {
+        "subreddit": "CasualUK",
+        "is_submitter": True,
+        "retrieved_on": 1700000000,
+    }
+    post = rows.loc["reddit:t3_iabc12"]
+    assert post["kind"] == "post" and post["depth"] == 0 and post["parent_id"] is pd.NA
+    assert post["title"] == "A question about repeat prescriptions & the app"
+    assert post["created_at"] == pd.Timestamp(1599990000, unit="s", tz="UTC")
+    # the whole tree is in the file, so depth is derived for every row
+    assert rows.loc["reddit:t1_g1a0005", "depth"] == 3
+
+
+def test_zstd_dump_reads_like_plain(data_dir: Path, tmp_path: Path) -> None:
+    zstandard = pytest.importorskip("zstandard")
+    plain = data_dir / "reddit" / "dump_small.ndjson"
+    packed = tmp_path / "RC_2020-09.zst"
+    packed.write_bytes(zstandard.ZstdCompressor(level=3).compress(plain.read_bytes()))
+    assert sources.detect(packed) == "reddit-dump"
+    pd.testing.assert_frame_equal(sources.read(packed), sources.read(plain))
+
+
+def test_truncated_last_line_is_skipped(data_dir: Path) -> None:
+    frame = sources.read(data_dir / "reddit" / "dump_truncated.ndjson")
+    assert list(frame["comment_id"]) == [f"reddit:t1_h2b000{i}" for i in (1, 2, 3)]
+    assert frame.attrs["skipped"] == [("truncated_last_line", "line 4")]
+
+
+def test_malformed_middle_line_is_located(data_dir: Path) -> None:
+    path = data_dir / "reddit" / "dump_malformed.ndjson"
+    with pytest.raises(RecordError) as info:
+        sources.read(path, format="reddit-dump")
+    assert "dump_malformed.ndjson" in str(info.value) and "line 2" in str(info.value)
+
+
+GOOD = {
+    "id": "p5e0001",
+    "author": "example_newt",
+    "body": "fine",
+    "created_utc": 1640000000,
+    "score": 1,
+    "parent_id": "t3_pqr123",
+    "link_id": "t3_pqr123",
+    "subreddit": "AskUK",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"body": 42}, "field 'body' should be text, found int 42"),
+        ({"body": ["a"]}, "field 'body' should be text"),
+        ({"created_utc": "yesterday"}, "field 'created_utc' is not a time"),
+        ({"created_utc": True}, "field 'created_utc' is not a time"),
+        ({"score": "many"}, "field 'score' should be a whole number"),
+        ({"author": 5}, "field 'author' should be text"),
+        ({"author": {"name": "x"}}, "field 'author' should be text"),
+        ({"id": None}, "field 'id' is missing"),
+        ({"link_id": None}, "field 'link_id' is missing"),
+        ({"parent_id": ["t1_x"]}, "field 'parent_id' should be text"),
+        ({"id": ["x"]}, "field 'id' should be text"),
+    ],
+)
+def test_wrong_types_name_field_and_line(tmp_path: Path, change: dict, expected: str) -> None:
+    path = tmp_path / "RC_bad.ndjson"
+    bad = {**GOOD, **change}
+    lines = [GOOD, GOOD, bad, GOOD]
+    path.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    with pytest.raises(RecordError) as info:
+        sources.read(path)
+    message = str(info.value)
+    assert "RC_bad.ndjson" in message and "line 3" in message and expected in message
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (b"[1, 2]", "expected a JSON object, found list"),
+        (b'"text"', "expected a JSON object, found str"),
+        (b"17", "expected a JSON object, found int"),
+        (b'{"kind": "t1", "data": {}}', "neither a comment (no 'body') nor a submission"),
+        (b'{"title": 7, "subreddit": "x", "id": "a"}', "field 'title' should be text"),
+    ],
+)
+def test_odd_lines_are_located(tmp_path: Path, line: bytes, expected: str) -> None:
+    path = tmp_path / "dump.ndjson"
+    path.write_bytes(orjson.dumps(GOOD) + b"\n" + line + b"\n")
+    with pytest.raises(RecordError) as info:
+        sources.read(path, format="reddit-dump")
+    assert "line 2" in str(info.value) and expected in str(info.value)
+
+
+def test_dump_batches_and_collector_state(data_dir: Path) -> None:
+    path = data_dir / "reddit" / "dump_truncated.ndjson"
+    loader = LOADERS["reddit-dump"]
+    batches = list(loader.load(path, LoadOptions(batch_size=2)))
+    assert [len(b.rows) for b in batches] == [2, 1]
+    assert batches[-1].skipped == [("truncated_last_line", "line 4")]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        list(loader.load(path, LoadOptions(batch_size=2)))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_fast_path_matches_checked_path(data_dir: Path, shared_fixtures: Path) -> None:
+    path = data_dir / "reddit" / "dump_small.ndjson"
+    records = [record for _, record in iter_json_lines(path)]
+    listing = orjson.loads(reddit(shared_fixtures, SPEZ).read_bytes())
+    records += [child["data"] for child in listing["data"]["children"]]
+    variants = [
+        {**GOOD, "body": "[deleted]", "author": "[deleted]"},
+        {**GOOD, "body": "x &lt;y&gt; &amp;amp;", "edited": True, "stickied": True},
+        {**GOOD, "distinguished": "moderator", "permalink": "/r/AskUK/comments/pqr123/_/p/"},
+        {**GOOD, "created_utc": 1640000000.5, "link_title": "A post", "retrieved_on": 1},
+    ]
+    records += variants
+    numbered = list(enumerate(records, start=1))
+    fast = _fill(iter(numbered), path, len(numbered))
+    checked = [
+        comment_row(r, path, n) if "body" in r else fast[n - 1] for n, r in numbered
+    ]
+    assert fast == checked
+
+
+def test_unescape_decodes_only_reddits_entities() -> None:
+    assert unescape_reddit("a &amp;lt; b &gt; c &lt; d") == "a &lt; b > c < d"
+    assert unescape_reddit("https://x.org/?a=1&region=uk&copy=2") == (
+        "https://x.org/?a=1&region=uk&copy=2"
+    )
+    assert unescape_reddit("&#39;&quot;") == "&#39;&quot;"
+
+
+# --- errors from malformed documents ---
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"[]", "expected [post Listing, comments Listing]"),
+        (b'{"kind": "Listing"}', "expected [post Listing, comments Listing]"),
+        (b'[{"kind": "Listing", "data": {}}, {}]', "field 'children' is missing"),
+        (
+            b'[{"kind": "Listing", "data": {"children": [{"kind": "t1", "data": {}}]}}, '
+            b'{"kind": "Listing", "data": {"children": []}}]',
+            "expected the post (kind 't3')",
+        ),
+        (b"[1, 2", "is not valid JSON"),
+    ],
+)
+def test_thread_shape_errors(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "thread.json"
+    path.write_bytes(content)
+    with pytest.raises(SourceError, match="thread.json") as info:
+        sources.read(path, format="reddit-thread")
+    assert expected in str(info.value)
+
+
+def test_thread_comment_error_names_json_path(shared_fixtures: Path, tmp_path: Path) -> None:
+    document = orjson.loads(reddit(shared_fixtures, FUNNY).read_bytes())
+    reply = document[1]["data"]["children"][0]["data"]["replies"]["data"]["children"][1]
+    reply["data"]["body"] = {"text": "nested"}
+    path = tmp_path / "funny.json"
+    path.write_bytes(orjson.dumps(document))
+    with pytest.raises(RecordError) as info:
+        sources.read(path)
+    message = str(info.value)
+    assert "funny.json, $[1].data.children[0].data.replies.data.children[1].data" in message
+    assert "field 'body' should be text, found dict" in message
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(
+        st.sampled_from(
+            ["kind", "data", "children", "replies", "id", "name", "body", "author", "title",
+             "created_utc", "parent_id", "link_id", "json", "things", "count", "score",
+             "subreddit", "selftext", "permalink", "edited", "depth", "errors"]
+        ),
+        inner,
+        max_size=6,
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=JSON, name=st.sampled_from(REDDIT_FORMATS))
+def test_any_input_raises_only_workbench_errors(tmp_path_factory, value, name) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "input.json"
+    if name == "reddit-dump":
+        path.write_bytes(orjson.dumps(GOOD) + b"\n" + orjson.dumps(value) + b"\n")
+    else:
+        path.write_bytes(orjson.dumps(value))
+    try:
+        sources.read(path, format=name)
+    except WorkbenchError:
+        pass
+
+
+MUTATIONS = st.none() | st.booleans() | st.integers() | st.text(max_size=6) | st.just([]) | st.just({})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_real_thread_raises_only_workbench_errors(shared_fixtures, tmp_path_factory, data):
+    document = orjson.loads(reddit(shared_fixtures, IAMA).read_bytes())
+    chain = document[1]["data"]["children"][0]
+    for _ in range(data.draw(st.integers(0, 6))):
+        replies = chain["data"].get("replies")
+        if not isinstance(replies, dict) or not replies["data"]["children"]:
+            break
+        chain = replies["data"]["children"][0]
+    target = data.draw(st.sampled_from([chain, chain["data"], document[0]["data"]["children"][0]["data"]]))
+    key = data.draw(st.sampled_from(sorted(target)))
+    target[key] = data.draw(MUTATIONS)
+    path = tmp_path_factory.mktemp("mutated") / "thread.json"
+    path.write_bytes(orjson.dumps(document))
+    try:
+        sources.read(path, format="reddit-thread")
+    except WorkbenchError:
+        pass

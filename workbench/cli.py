@@ -1,0 +1,198 @@
+"""The ``workbench`` command line: each command parses arguments and makes one call.
+
+Every command that reports something takes ``--json``. Errors the user can fix are
+printed as one line naming the file and record, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workbench.errors import WorkbenchError
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+def _emit(data: Any, as_json: bool, render: Callable[[Any], str]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(render(data))
+
+
+def _friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except WorkbenchError as exc:
+            if kwargs.get("as_json"):
+                click.echo(json.dumps({"error": str(exc), "type": type(exc).__name__}))
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="thread-workbench")
+def main() -> None:
+    """Thread Workbench: qualitative coding of social-media threads."""
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="Project name (default: the folder name).")
+@json_option
+@_friendly_errors
+def init(project: Path, name: str | None, as_json: bool) -> None:
+    """Create a new project folder PROJECT."""
+    from workbench.project import Project
+
+    with Project.init(project, name=name) as opened:
+        data = {"project": str(opened.root), "database": str(opened.store.path)}
+    _emit(data, as_json, lambda d: f"created project {d['project']}")
+
+
+@main.command(name="import")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "format_", default="auto", show_default=True,
+              help="Format of the files; see `workbench formats`.")
+@click.option("--text-column", help="CSV/Excel: column holding the comment text.")
+@click.option("--id-column", help="CSV/Excel: column holding a unique id.")
+@click.option("--time-column", help="CSV/Excel: column holding the date and time.")
+@click.option("--author-column", help="CSV/Excel: column holding the author.")
+@click.option("--thread-column", help="CSV/Excel: column naming the thread or question.")
+@click.option("--parent-column", help="CSV/Excel: column holding the id replied to.")
+@click.option("--platform", default="csv", show_default=True,
+              help="CSV/Excel: platform name recorded for the rows.")
+@click.option("--dayfirst", is_flag=True, help="CSV/Excel: read 02/03/2026 as 2 March.")
+@click.option("--sheet", help="Excel: sheet name (default: the first).")
+@json_option
+@_friendly_errors
+def import_(project: Path, files: tuple[Path, ...], format_: str, text_column: str | None,
+            id_column: str | None, time_column: str | None, author_column: str | None,
+            thread_column: str | None, parent_column: str | None, platform: str,
+            dayfirst: bool, sheet: str | None, as_json: bool) -> None:
+    """Import export FILES into PROJECT (one transaction: all land or none)."""
+    from workbench.project import Project
+    from workbench.sources import ColumnMapping
+
+    mapping = None
+    if text_column:
+        mapping = ColumnMapping(
+            text_column=text_column, id_column=id_column, time_column=time_column,
+            author_column=author_column, thread_column=thread_column,
+            parent_column=parent_column, platform=platform, dayfirst=dayfirst, sheet=sheet,
+        )
+    with Project.open(project) as opened:
+        report = opened.import_files(list(files), format=format_, mapping=mapping)
+    _emit(report.as_dict(), as_json, _render_import)
+
+
+def _render_import(data: dict[str, Any]) -> str:
+    lines = []
+    for f in data["files"]:
+        skipped = ", ".join(f"{n} {reason}" for reason, n in f["skipped"].items()) or "none"
+        lines.append(
+            f"{f['file']} ({f['format']}): {f['rows']} rows read; {f['new']} new, "
+            f"{f['updated']} updated, {f['duplicate']} duplicate; {f['gaps']} gaps; "
+            f"skipped: {skipped}"
+        )
+        lines.extend(f"  warning: {w}" for w in f["warnings"])
+    t = data["totals"]
+    lines.append(f"total: {t['new']} new, {t['updated']} updated, {t['duplicate']} duplicate")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@json_option
+@_friendly_errors
+def stats(project: Path, as_json: bool) -> None:
+    """Print counts of PROJECT's comments, threads, platforms, gaps and skips."""
+    from workbench.project import Project
+
+    with Project.open(project) as opened:
+        data = opened.stats()
+    _emit(data, as_json, _render_stats)
+
+
+def _render_stats(data: dict[str, Any]) -> str:
+    lines = [
+        f"comments: {data['comments']} ({data['posts']} posts, {data['deleted']} deleted)",
+        f"threads:  {data['threads']}",
+        f"authors:  {data['authors']}",
+        "platforms: " + ", ".join(f"{k} {v}" for k, v in data["platforms"].items()),
+        "languages: " + ", ".join(f"{k} {v}" for k, v in list(data["languages"].items())[:8]),
+    ]
+    for kind, gap in data["gaps"].items():
+        lines.append(f"gaps ({kind}): {gap['stubs']} stubs hiding {gap['hidden_items']} items")
+    if data["skipped"]:
+        lines.append("skipped: " + ", ".join(f"{k} {v}" for k, v in data["skipped"].items()))
+    return "\n".join(lines)
+
+
+@main.command()
+@json_option
+def formats(as_json: bool) -> None:
+    """List the export formats the workbench reads."""
+    from workbench.sources import formats as known
+
+    _emit(known(), as_json, lambda d: "\n".join(f"{k:22} {v}" for k, v in d.items()))
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--kind", help="Only events of this kind (e.g. import).")
+@json_option
+@_friendly_errors
+def events(project: Path, kind: str | None, as_json: bool) -> None:
+    """Print PROJECT's audit trail: every change, who made it and when."""
+    from workbench.project import Project
+
+    with Project.open(project) as opened:
+        frame = opened.store.events(kind)
+    records = frame.to_dict(orient="records")
+    _emit(records, as_json, lambda rows: "\n".join(
+        f"{r['event_id']:>5} {r['at']} {r['actor']:<12} {r['kind']}" for r in rows))
+
+
+@main.command(name="settings")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@json_option
+@_friendly_errors
+def settings_(project: Path, as_json: bool) -> None:
+    """Print PROJECT's effective settings (defaults < file < WORKBENCH_* env)."""
+    from workbench.project import Project
+
+    with Project.open(project) as opened:
+        values = dict(opened.settings)
+    _emit(values, as_json, lambda d: "\n".join(f"{k} = {v!r}" for k, v in d.items()))
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path),
+                default="demo-project")
+@click.option("--force", is_flag=True, help="Replace an existing demo project.")
+@json_option
+@_friendly_errors
+def demo(project: Path, force: bool, as_json: bool) -> None:
+    """Build the demo project (fictional consultation threads) in PROJECT."""
+    from workbench.demo.builder import build_demo_project
+
+    report = build_demo_project(project, force=force)
+    _emit(report, as_json, lambda d: f"demo project ready in {d['project']}: "
+          f"{d['stats']['comments']} comments in {d['stats']['threads']} threads")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

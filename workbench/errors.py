@@ -1,0 +1,88 @@
+"""One error hierarchy for everything the workbench reports to a user.
+
+Every error names *where* (file, record, code id), *what* was wrong (quoting the
+offending value) and *how to fix it*. Catch :class:`WorkbenchError` to handle any of
+them; nothing in the package raises a bare ``KeyError`` or ``JSONDecodeError`` at a
+user.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WorkbenchError(Exception):
+    """Base class of every error the workbench raises on purpose."""
+
+
+class SourceError(WorkbenchError):
+    """An export file could not be read.
+
+    Parameters
+    ----------
+    path : str or Path or None
+        The file that was being read.
+    problem : str
+        What was wrong, quoting the offending value where useful.
+    record : str, optional
+        Where in the file: ``"line 12"``, ``"$[1].data.children[3]"``, ``"row 7"``.
+    hint : str, optional
+        What the user can do about it.
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None,
+        problem: str,
+        *,
+        record: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.path = str(path) if path is not None else None
+        self.problem = problem
+        self.record = record
+        self.hint = hint
+        super().__init__(self._compose())
+
+    def __reduce__(self) -> tuple:
+        # Errors cross process boundaries (a reader process hands them back).
+        return (_rebuild_source_error,
+                (type(self), self.path, self.problem, self.record, self.hint))
+
+    def _compose(self) -> str:
+        where = self.path or "<input>"
+        if self.record:
+            where = f"{where}, {self.record}"
+        message = f"{where}: {self.problem}"
+        if self.hint:
+            message = f"{message}. {self.hint}"
+        return message
+
+
+def _rebuild_source_error(cls: type[SourceError], path: str | None, problem: str,
+                          record: str | None, hint: str | None) -> SourceError:
+    return cls(path, problem, record=record, hint=hint)
+
+
+class UnknownFormatError(SourceError):
+    """The format of a file could not be recognised from its content."""
+
+
+class RecordError(SourceError):
+    """One record of an otherwise readable file is malformed."""
+
+
+class MappingError(SourceError):
+    """A column mapping for a generic CSV/Excel import does not fit the file."""
+
+
+class ProjectError(WorkbenchError):
+    """A project folder is missing, damaged or of an unsupported version."""
+
+
+class SettingsError(WorkbenchError):
+    """A setting has an invalid name or value."""
+
+
+class StoreError(WorkbenchError):
+    """The project database refused an operation."""

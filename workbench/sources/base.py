@@ -1,0 +1,156 @@
+"""The loader contract: what every export reader gets and gives.
+
+A loader turns one export file into :class:`Batch` objects holding *loader rows*:
+plain dicts with the keys in :data:`ROW_KEYS`. Loaders decode the platform's own
+encoding (HTML, entities, mojibake) and build ids; :mod:`workbench.sources.finish`
+then normalises text and times, derives depth and lays the rows out as columns.
+
+Small documents are parsed whole; line-oriented dumps are streamed in batches so
+memory stays flat however large the file is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+#: Keys of a loader row. ``created_at`` is epoch seconds (float) or ``None``;
+#: ``attributes`` a dict of extras or ``None``; ``depth`` may be ``None`` (derived
+#: later from the reply tree); ``text_raw`` is the text as exported, if kept.
+ROW_KEYS: tuple[str, ...] = (
+    "comment_id",
+    "platform",
+    "thread_id",
+    "parent_id",
+    "kind",
+    "author",
+    "created_at",
+    "title",
+    "text",
+    "text_raw",
+    "depth",
+    "score",
+    "url",
+    "lang",
+    "is_deleted",
+    "attributes",
+)
+
+
+@dataclass
+class Batch:
+    """Rows read from one file, with what could not become a row.
+
+    Attributes
+    ----------
+    rows : list of dict
+        Loader rows (keys from :data:`ROW_KEYS`; missing keys mean ``None``).
+    gaps : list of dict
+        Items the export says exist but does not contain (Reddit ``more`` and
+        "continue this thread" stubs). Keys: ``platform``, ``thread_id``,
+        ``parent_id``, ``kind`` ('more' or 'continue'), ``count``, ``children``
+        (list of ids).
+    skipped : list of tuple of (str, str)
+        ``(reason, reference)`` for records deliberately not imported, e.g.
+        ``("boost", "https://...")`` or ``("truncated_line", "line 57")``.
+    warnings : list of str
+        Human-readable notes about the file worth showing the user.
+    """
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """How the columns of a generic CSV / Excel file map onto comments.
+
+    Only ``text_column`` is required; every column not mapped is kept in the row's
+    ``attributes``.
+    """
+
+    text_column: str
+    id_column: str | None = None
+    time_column: str | None = None
+    author_column: str | None = None
+    thread_column: str | None = None
+    parent_column: str | None = None
+    platform: str = "csv"
+    dayfirst: bool = False
+    sheet: str | int | None = None
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Options a loader may use; most formats need none."""
+
+    mapping: ColumnMapping | None = None
+    batch_size: int = 50_000
+
+
+@dataclass
+class Sample:
+    """The start of a file, decoded, for format detection.
+
+    Attributes
+    ----------
+    path : Path
+        The file (possibly compressed).
+    head : str
+        Up to the first 64 KiB of decompressed text, BOM removed.
+    first_line : str
+        The first non-empty line of ``head``.
+    """
+
+    path: Path
+    head: str
+    first_line: str
+
+    @property
+    def suffix(self) -> str:
+        """Lower-case suffix of the file name, ignoring a compression suffix."""
+        suffixes = [s.lower() for s in self.path.suffixes]
+        while suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
+            suffixes.pop()
+        return suffixes[-1] if suffixes else ""
+
+
+COMPRESSION_SUFFIXES = (".zst", ".zstd", ".gz", ".bz2", ".xz")
+
+
+class Loader(Protocol):
+    """What a format reader provides.
+
+    ``name`` is the format's id (``"reddit-thread"``), ``platform`` the platform it
+    belongs to. ``sniff`` returns a confidence in [0, 1] that the sample is in this
+    format (0 = certainly not); ``load`` yields batches or raises a
+    :class:`~workbench.errors.SourceError` subclass naming the record.
+    """
+
+    name: ClassVar[str]
+    platform: ClassVar[str]
+    description: ClassVar[str]
+
+    def sniff(self, sample: Sample) -> float:
+        """Return the confidence that ``sample`` is in this format."""
+        ...
+
+    def load(self, path: Path, options: LoadOptions) -> Iterator[Batch]:
+        """Yield the file's rows in batches."""
+        ...
+
+
+LOADERS: dict[str, Loader] = {}
+
+
+def register(loader_class: type) -> type:
+    """Class decorator adding a loader to :data:`LOADERS` under its ``name``."""
+    instance = loader_class()
+    if instance.name in LOADERS:
+        raise RuntimeError(f"two loaders are registered as {instance.name!r}")
+    LOADERS[instance.name] = instance
+    return loader_class

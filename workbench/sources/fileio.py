@@ -1,0 +1,242 @@
+"""Reading export files: compression, encodings, JSON documents and JSON lines.
+
+Every failure here becomes a :class:`~workbench.errors.SourceError` naming the file
+and the line (or byte offset) where reading went wrong.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from workbench.errors import RecordError, SourceError
+
+from .base import Sample
+
+SAMPLE_BYTES = 64 * 1024
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_GZIP_MAGIC = b"\x1f\x8b"
+_BZ2_MAGIC = b"BZh"
+_XZ_MAGIC = b"\xfd7zXZ\x00"
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """Open ``path`` for streaming binary reading, decompressing by magic number.
+
+    zstandard (Pushshift / Arctic Shift dumps use a long window), gzip, bzip2 and
+    xz are recognised from the file's first bytes, not its name.
+
+    Raises
+    ------
+    SourceError
+        If the file is missing, unreadable or a directory.
+    """
+    path = Path(path)
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - returned to the caller
+    except FileNotFoundError:
+        raise SourceError(path, "file not found", hint="Check the path and try again") from None
+    except IsADirectoryError:
+        raise SourceError(path, "is a folder, not a file", hint="Name the export files") from None
+    except OSError as exc:
+        raise SourceError(path, f"cannot be opened ({exc.strerror})") from None
+    magic = raw.read(6)
+    raw.seek(0)
+    if magic.startswith(_ZSTD_MAGIC):
+        import zstandard
+
+        reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(raw)
+        return io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+    if magic.startswith(_GZIP_MAGIC):
+        return gzip.open(raw)  # type: ignore[return-value]
+    if magic.startswith(_BZ2_MAGIC):
+        return bz2.open(raw)  # type: ignore[return-value]
+    if magic.startswith(_XZ_MAGIC):
+        return lzma.open(raw)  # type: ignore[return-value]
+    return raw
+
+
+def read_bytes(path: Path) -> bytes:
+    """Return the whole decompressed content of ``path``."""
+    with open_binary(path) as handle:
+        try:
+            return handle.read()
+        except (OSError, EOFError, lzma.LZMAError) as exc:
+            raise SourceError(
+                path, f"the compressed data is damaged ({exc})", hint="Export or download it again"
+            ) from None
+        except Exception as exc:  # zstandard raises its own ZstdError
+            if type(exc).__name__ == "ZstdError":
+                raise SourceError(
+                    path,
+                    f"the zstandard data is damaged ({exc})",
+                    hint="Download the dump again",
+                ) from None
+            raise
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """Decode UTF-8 (with or without a BOM); fall back to cp1252 for legacy CSVs.
+
+    Raises
+    ------
+    SourceError
+        If the bytes are neither UTF-8 nor plausible Windows-1252 text.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise SourceError(
+                path,
+                f"is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})",
+                record=f"line {line}",
+                hint="Save the file as UTF-8 and import it again",
+            ) from None
+
+
+def read_sample(path: Path) -> Sample:
+    """Read the start of ``path`` for format detection."""
+    path = Path(path)
+    with open_binary(path) as handle:
+        try:
+            data = handle.read(SAMPLE_BYTES)
+        except Exception as exc:  # damaged compressed stream
+            raise SourceError(path, f"cannot be read ({exc})") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    head = data.decode("utf-8", errors="replace")
+    first_line = next((line for line in head.splitlines() if line.strip()), "")
+    return Sample(path=path, head=head, first_line=first_line.strip())
+
+
+def _json_error_location(text: bytes | str, pos: int) -> str:
+    if isinstance(text, str):
+        text = text.encode("utf-8", errors="replace")
+    line = text.count(b"\n", 0, pos) + 1
+    column = pos - (text.rfind(b"\n", 0, pos) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def parse_json(data: bytes | str, path: Path, *, record: str | None = None) -> Any:
+    """Parse a JSON document, turning a decode error into a located :class:`RecordError`.
+
+    Parameters
+    ----------
+    data : bytes or str
+        The JSON text.
+    path : Path
+        File the text came from (for the message).
+    record : str, optional
+        Where the text sits in the file, if it is part of it (e.g. ``"line 7"``).
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        where = record or _json_error_location(data, exc.pos)
+        raise RecordError(
+            path,
+            f"is not valid JSON ({exc.msg})",
+            record=where,
+            hint="The file may be truncated or not a JSON export; export it again",
+        ) from None
+
+
+def read_json_document(path: Path, *, strip_prefix: str | None = None) -> Any:
+    """Read and parse a whole JSON file (optionally after a JavaScript prefix).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    strip_prefix : str, optional
+        Text that precedes the JSON value, up to and including the first ``=``
+        (as in X archives' ``window.YTD.tweets.part0 = [...]``).
+    """
+    data = read_bytes(path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if strip_prefix is not None:
+        equals = data.find(b"=")
+        if equals < 0:
+            raise RecordError(
+                path, f"has no '=' after the {strip_prefix!r} prefix", record="line 1"
+            )
+        prefix_len = equals + 1
+        try:
+            return orjson.loads(data[prefix_len:])
+        except orjson.JSONDecodeError as exc:
+            raise RecordError(
+                path,
+                f"is not valid JSON after its prefix ({exc.msg})",
+                record=_json_error_location(data, prefix_len + exc.pos),
+                hint="The archive file may be truncated; extract it again",
+            ) from None
+    return parse_json(data, path)
+
+
+def iter_json_lines(
+    path: Path, *, skipped: list[tuple[str, str]] | None = None
+) -> Iterator[tuple[int, Any]]:
+    """Stream ``(line_number, value)`` from a JSON-lines file without reading it whole.
+
+    Blank lines are ignored. A final line that is cut off mid-JSON (a stream capture
+    interrupted, a partial download) is reported in ``skipped`` as
+    ``("truncated_last_line", "line N")`` rather than failing the whole file; a bad
+    line anywhere else raises :class:`RecordError`.
+    """
+    loads = orjson.loads
+    decode_error = orjson.JSONDecodeError
+    with open_binary(path) as handle:
+        pending: tuple[int, bytes] | None = None
+        number = 0
+        try:
+            for number, line in enumerate(handle, start=1):  # noqa: B007
+                if pending is not None:
+                    raise RecordError(
+                        path,
+                        "is not valid JSON",
+                        record=f"line {pending[0]}",
+                        hint="Fix or remove that line and import again",
+                    )
+                if not line.strip():
+                    continue
+                try:
+                    yield number, loads(line)
+                except decode_error as exc:
+                    if line.endswith(b"\n"):
+                        raise RecordError(
+                            path,
+                            f"is not valid JSON ({exc.msg})",
+                            record=f"line {number}",
+                            hint="Fix or remove that line and import again",
+                        ) from None
+                    pending = (number, line)
+        except RecordError:
+            raise
+        except (OSError, EOFError, lzma.LZMAError) as exc:
+            raise SourceError(
+                path, f"the compressed data is damaged after line {number} ({exc})"
+            ) from None
+        except Exception as exc:
+            if type(exc).__name__ == "ZstdError":
+                raise SourceError(
+                    path, f"the zstandard data is damaged after line {number} ({exc})"
+                ) from None
+            raise
+        if pending is not None and skipped is not None:
+            skipped.append(("truncated_last_line", f"line {pending[0]}"))

@@ -1,0 +1,167 @@
+"""Turn loader rows into canonical comment columns.
+
+This is the one place where text is normalised, times become UTC ISO strings,
+depth is derived from the reply tree and the required fields are checked, so every
+loader's output looks the same downstream.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from workbench.errors import RecordError
+
+from .text import normalise_text
+
+#: Columns produced by :func:`finish_rows`, in order (``author_pseudonym`` and
+#: ``import_id`` are added by the project at import time).
+FINISHED_COLUMNS: tuple[str, ...] = (
+    "comment_id",
+    "platform",
+    "thread_id",
+    "parent_id",
+    "kind",
+    "author",
+    "created_at",
+    "title",
+    "text",
+    "text_raw",
+    "depth",
+    "score",
+    "url",
+    "lang",
+    "is_deleted",
+    "attributes",
+    "source_format",
+)
+
+_KINDS = frozenset(("post", "comment"))
+
+
+def iso_times(epochs: list[float | None]) -> list[str | None]:
+    """Format epoch seconds as ISO 8601 UTC strings with milliseconds (vectorised)."""
+    if not epochs:
+        return []
+    values = np.array([np.nan if e is None else e for e in epochs], dtype="float64")
+    missing = np.isnan(values)
+    millis = np.where(missing, 0, np.round(values * 1000.0)).astype("int64")
+    text = np.datetime_as_string(millis.astype("datetime64[ms]"), unit="ms")
+    out: list[str | None] = [s + "Z" for s in text.tolist()]
+    if missing.any():
+        for index in np.flatnonzero(missing).tolist():
+            out[index] = None
+    return out
+
+
+def derive_depths(ids: list[str], parents: list[str | None], threads: list[str],
+                  kinds: list[str], given: list[int | None]) -> list[int | None]:
+    """Depth of each row from the reply tree held in the batch.
+
+    A thread root is 0; a comment whose parent is the thread root is 1 (whether or
+    not the root itself is in the batch); otherwise parent's depth + 1 when the
+    parent is in the batch, else ``None`` (left for the store to fill once the
+    parent arrives). A depth the loader already knows is kept.
+    """
+    depth: dict[str, int | None] = {}
+    position = {cid: i for i, cid in enumerate(ids)}
+    result: list[int | None] = list(given)
+    for i, cid in enumerate(ids):
+        if result[i] is None:
+            if kinds[i] == "post" or parents[i] is None:
+                result[i] = 0
+            elif parents[i] == threads[i]:
+                result[i] = 1
+        if result[i] is not None:
+            depth[cid] = result[i]
+    for i in range(len(ids)):
+        if result[i] is not None:
+            continue
+        chain = []
+        j: int | None = i
+        while j is not None and result[j] is None and len(chain) <= len(ids):
+            chain.append(j)
+            parent = parents[j]
+            j = position.get(parent) if parent is not None else None
+        base = result[j] if j is not None else None
+        for k in reversed(chain):
+            if base is not None:
+                base += 1
+            result[k] = base
+    return result
+
+
+def finish_rows(rows: list[dict[str, Any]], source_format: str, path: Path) -> dict[str, list]:
+    """Lay loader rows out as canonical columns.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Loader rows (see :data:`workbench.sources.base.ROW_KEYS`).
+    source_format : str
+        Name of the loader that read them.
+    path : Path
+        The file they came from, for error messages.
+
+    Returns
+    -------
+    dict of str to list
+        One list per name in :data:`FINISHED_COLUMNS`.
+
+    Raises
+    ------
+    RecordError
+        If a row lacks an id, platform, thread or text.
+    """
+    cols: dict[str, list] = {name: [] for name in FINISHED_COLUMNS}
+    ids, platforms, threads, parents = (
+        cols["comment_id"], cols["platform"], cols["thread_id"], cols["parent_id"]
+    )
+    kinds, authors, titles, texts = cols["kind"], cols["author"], cols["title"], cols["text"]
+    raws, scores, urls, langs = cols["text_raw"], cols["score"], cols["url"], cols["lang"]
+    deleted, attrs = cols["is_deleted"], cols["attributes"]
+    times: list[float | None] = []
+    given_depths: list[int | None] = []
+    dumps = orjson.dumps
+    for number, row in enumerate(rows):
+        cid = row.get("comment_id")
+        text = row.get("text")
+        if not cid or not isinstance(cid, str):
+            raise RecordError(path, f"record {number + 1} has no id", hint="Check the export")
+        if text is None:
+            text = ""
+        elif not isinstance(text, str):
+            raise RecordError(path, f"record {cid!r} has text of type {type(text).__name__}")
+        clean = normalise_text(text) if text else text
+        raw = row.get("text_raw")
+        if raw is None:
+            raw = text
+        ids.append(cid)
+        platforms.append(row["platform"])
+        thread = row.get("thread_id") or cid
+        threads.append(thread)
+        parents.append(row.get("parent_id"))
+        kind = row.get("kind") or "comment"
+        if kind not in _KINDS:
+            raise RecordError(path, f"record {cid!r} has kind {kind!r}; expected post or comment")
+        kinds.append(kind)
+        authors.append(row.get("author") or None)
+        times.append(row.get("created_at"))
+        title = row.get("title")
+        titles.append(normalise_text(title) if title else None)
+        texts.append(clean)
+        raws.append(raw if raw != clean else None)
+        given_depths.append(row.get("depth"))
+        scores.append(row.get("score"))
+        urls.append(row.get("url") or None)
+        langs.append(row.get("lang") or None)
+        deleted.append(bool(row.get("is_deleted")))
+        extra = row.get("attributes")
+        attrs.append(dumps(extra).decode() if extra else None)
+    cols["created_at"] = iso_times(times)
+    cols["depth"] = derive_depths(ids, parents, threads, kinds, given_depths)
+    cols["source_format"] = [source_format] * len(ids)
+    return cols

@@ -1,0 +1,543 @@
+"""Generic tables: CSV, TSV and Excel ``.xlsx`` files read through a column mapping.
+
+Survey exports and hand-made spreadsheets have no fixed shape, so the user names the
+columns (:class:`~workbench.sources.base.ColumnMapping`): text is required; id, time,
+author, thread and parent are optional; every other column is kept in
+``attributes`` as a string (empty cells dropped).
+
+Decisions: rows are numbered as a spreadsheet shows them (header = row 1; messages
+add the physical line where embedded newlines make it differ). Empty rows are
+ignored; *filler* answers (:func:`is_filler`) are skipped as ``("filler", "row N")``.
+With an id column, ``comment_id`` is ``"<platform>:<id>"``; a repeated id on an
+identical row is skipped as ``("duplicate", "row N (same as row M)")``, on a
+different row it is an error naming both. Without one, the id hashes (thread,
+author, time, text) plus the count of identical earlier rows, so re-importing the
+file gives the same ids and two people who both wrote "Excellent" stay two rows.
+``thread_id`` is ``"<platform>:thread:<value>"``, else ``"<platform>:file:<stem>"``;
+a parent cell becomes ``"<platform>:<value>"`` (so it needs the id column); an empty
+one means top level. Times are parsed per value (:func:`parse_time`); a value that
+cannot be read is an error naming row and column, never a silent gap. Text files are
+UTF-8 (BOM dropped) or else Windows-1252; the delimiter is the commonest of
+``, ; TAB |`` in the first line (TAB for ``.tsv``). Text is not HTML-decoded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import itertools
+import re
+import unicodedata
+from collections.abc import Generator, Iterator
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import MappingError, RecordError, SourceError
+
+from .base import COMPRESSION_SUFFIXES, Batch, ColumnMapping, LoadOptions, Sample, register
+from .fileio import open_binary
+from .text import normalise_text
+from .timeparse import epoch_seconds
+
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+Records = Generator[tuple[str, list[Any]], None, None]
+
+FILLERS = frozenset(
+    {
+        "", "n/a", "na", "n.a", "n a", "none", "nothing", "nil", "null", "nan", "no comment",
+        "no comments", "nothing to add", "nothing to say", "nothing else", "not applicable",
+        "no answer", "x",
+    }
+)  # fmt: skip
+_SPACE = re.compile(r"\s+")
+_PUNCTUATION = frozenset(("Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Zs"))
+
+
+def is_filler(text: str) -> bool:
+    """Tell whether a free-text answer says nothing (``"N/A"``, ``" - "``, ``"None."``).
+
+    Case, spacing and trailing full stops or exclamation marks are ignored; a short
+    cell of punctuation alone (``"..."``, ``"-/-"``) is filler too. Short real answers
+    (``"No"``, ``"Fine"``, an emoji) are not.
+    """
+    key = _SPACE.sub(" ", text.strip().lower()).rstrip(".! ")
+    if key in FILLERS:
+        return True
+    return len(key) < 8 and all(unicodedata.category(c) in _PUNCTUATION for c in key)
+
+
+# --- reading tables -------------------------------------------------------------------
+
+
+def _sniff_delimiter(line: str) -> str:
+    counts = dict.fromkeys(",\t;|", 0)
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
+def _choose_encoding(path: Path) -> str:
+    """Scan the file: ``utf-8-sig`` if it is valid UTF-8, else ``cp1252`` if it can be."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open_binary(path) as handle:
+            chunk = handle.read(1 << 20)
+            if chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return "utf-16"
+            try:
+                while chunk:
+                    decoder.decode(chunk)
+                    chunk = handle.read(1 << 20)
+                decoder.decode(b"", final=True)
+                return "utf-8-sig"
+            except UnicodeDecodeError:
+                pass
+        with open_binary(path) as handle:
+            line = 1
+            while chunk := handle.read(1 << 20):
+                if bad := _NOT_CP1252.search(chunk):
+                    line += chunk.count(b"\n", 0, bad.start())
+                    raise SourceError(
+                        path,
+                        f"is neither UTF-8 nor Windows-1252 text (byte {bad.group()[0]:#04x})",
+                        record=f"line {line}",
+                        hint="Save the file as CSV UTF-8 and import it again",
+                    )
+                line += chunk.count(b"\n")
+    except SourceError:
+        raise
+    except Exception as exc:  # a damaged compressed stream (OSError, LZMAError, ZstdError)
+        raise SourceError(path, f"cannot be read ({exc})") from None
+    return "cp1252"
+
+
+def _text_records(path: Path, suffix: str) -> Iterator[tuple[int, int, list[Any]]]:
+    """Yield ``(row, first line, cells)`` of a delimited text file, streaming."""
+    encoding = _choose_encoding(path)
+    row = line_end = 0
+    try:
+        with open_binary(path) as raw, io.TextIOWrapper(raw, encoding, newline="") as text:
+            first = text.readline()
+            delimiter = "\t" if suffix in (".tsv", ".tab") else _sniff_delimiter(first)
+            reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+            for cells in reader:
+                start, line_end, row = line_end + 1, reader.line_num, row + 1
+                if cells:
+                    yield row, start, cells
+    except csv.Error as exc:
+        raise RecordError(
+            path,
+            f"is not valid CSV ({exc})",
+            record=f"row {row + 1} (line {line_end + 1})",
+            hint="A quote is probably left open in or before that row; close it",
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"cannot be decoded as {encoding} ({exc.reason})") from None
+
+
+def _excel_records(path: Path, sheet: str | int | None) -> Iterator[tuple[int, int, list[Any]]]:
+    """Yield ``(row, row, cells)`` of one worksheet of an ``.xlsx`` workbook."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise SourceError(path, "file not found", hint="Check the path and try again") from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise SourceError(
+            path, f"is not a readable .xlsx workbook ({exc})", hint="Save it again from Excel"
+        ) from None
+    try:
+        names = book.sheetnames
+        if sheet is None:
+            sheet = 0
+        if isinstance(sheet, int) and not isinstance(sheet, bool) and 0 <= sheet < len(names):
+            sheet = names[sheet]
+        if sheet not in names:
+            raise MappingError(
+                path,
+                f"has no sheet {sheet!r}",
+                hint=f"Sheets: {', '.join(map(repr, names))} (or give a 0-based index)",
+            )
+        for number, values in enumerate(book[sheet].iter_rows(values_only=True), start=1):
+            if any(v is not None and v != "" for v in values):
+                yield number, number, list(values)
+    finally:
+        book.close()
+
+
+def iter_table(
+    path: Path, *, sheet: str | int | None = None
+) -> tuple[list[str], Records, list[str]]:
+    """Open a CSV / TSV / ``.xlsx`` table (``sheet``: name or 0-based index) for streaming.
+
+    Returns the column names (stripped; blanks named ``column_N``; repeats suffixed
+    ``_2``), a generator of ``(reference, cells)`` per non-empty row padded to the
+    header's width (the reference reads ``"row 5"`` or ``"row 5 (line 9)"``), and
+    warnings about the header. Raises :class:`SourceError` if the file is empty or
+    unreadable, or (while iterating) a row has more values than there are columns.
+    """
+    suffix = _plain_suffix(path)
+    if suffix == ".xls":
+        raise SourceError(
+            path,
+            "is an old binary Excel (.xls) workbook, which cannot be read",
+            hint="Save it as .xlsx or as CSV UTF-8 and import that",
+        )
+    raw = _excel_records(path, sheet) if suffix in EXCEL_SUFFIXES else _text_records(path, suffix)
+    first = next(raw, None)
+    if first is None:
+        raise SourceError(path, "is empty: it has no header row", hint="Export the table again")
+    names = [_cell_text(c).strip().lstrip("\ufeff").strip() for c in first[2]]
+    while names and not names[-1]:
+        names.pop()
+    header: list[str] = []
+    warnings = []
+    for position, name in enumerate(names, start=1):
+        unique, n = name or f"column_{position}", 1
+        while unique.lower() in (h.lower() for h in header):
+            n += 1
+            unique = f"{name}_{n}"
+        if name and unique != name:
+            warnings.append(f"column {position} repeats the name {name!r}; read as {unique!r}")
+        header.append(unique)
+    return header, _records(path, raw, len(header)), warnings
+
+
+def _records(path: Path, raw: Iterator[tuple[int, int, list[Any]]], width: int) -> Records:
+    for row, line, cells in raw:
+        ref = f"row {row}" if line == row else f"row {row} (line {line})"
+        if len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
+        elif len(cells) > width:
+            extra = [c for c in cells[width:] if _cell_text(c).strip()]
+            if extra:
+                raise RecordError(
+                    path,
+                    f"has {len(cells)} values but the header names {width} column(s) "
+                    f"(extra value {_cell_text(extra[0])[:40]!r})",
+                    record=ref,
+                    hint="Quote cells that contain the delimiter, or name the extra column",
+                )
+            del cells[width:]
+        yield ref, cells
+
+
+def _plain_suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    while suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
+
+
+def file_stem(path: Path) -> str:
+    """Return the file name without compression and format suffixes (``a.csv.gz`` -> ``a``)."""
+    name = Path(path).name
+    for suffix in COMPRESSION_SUFFIXES:
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return Path(name).stem or name
+
+
+def _cell_text(value: Any) -> str:
+    """Return a cell as text: Excel numbers without a spurious ``.0``, dates in ISO form."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+# --- times ----------------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        ["jan january", "feb february", "mar march", "apr april", "may", "jun june",
+         "jul july", "aug august", "sep sept september", "oct october", "nov november",
+         "dec december"],
+        start=1,
+    )
+    for name in names.split()
+}  # fmt: skip
+_CLOCK = r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp]\.?[Mm]\.?)?)?"
+_CLOCK += r"\s*(?:Z|UTC|GMT)?"
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?")
+_SMALLEST_EPOCH = 1e8  # 1973-03-03: smaller numbers in a time column are not epoch times
+_NUMERIC_DATE = re.compile(r"(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})" + _CLOCK)
+_WEEKDAY = r"(?:[A-Za-z]{3,9}\.?,?\s+)?"
+_MONTH_FIRST = re.compile(
+    _WEEKDAY + r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _CLOCK
+)
+_DAY_FIRST = re.compile(
+    _WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})" + _CLOCK
+)
+
+
+def parse_time(value: Any, *, dayfirst: bool = False, excel: bool = False) -> float | None:
+    """Read one time cell as UTC epoch seconds (``None`` for an empty cell).
+
+    Accepted: ISO 8601, epoch seconds or milliseconds, ``25/11/2026 14:05`` (with
+    ``dayfirst``) or ``11/25/2026 2:05 PM``, ``Nov 25 2026``, ``25 November 2026``,
+    and date cells of a workbook. A time without a zone is taken as UTC.
+
+    Parameters
+    ----------
+    value : Any
+        The cell.
+    dayfirst : bool, default False
+        Read ``05/11/2026`` as 5 November rather than May 11.
+    excel : bool, default False
+        The cell comes from a workbook, where a small number is a day serial.
+
+    Raises
+    ------
+    ValueError
+        Saying why, if the value is not a time; also when a value can only be read
+        with the other ``dayfirst`` setting (so a mixed-up column is never misread).
+    """
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp()
+    if isinstance(value, str):
+        value = value.strip()
+    if value is None or value == "":
+        return None
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        or (isinstance(value, str) and _NUMBER.fullmatch(value))
+    ):
+        number = float(value)
+        if excel and 0 < number < _SMALLEST_EPOCH:
+            from openpyxl.utils.datetime import from_excel
+
+            return parse_time(from_excel(number))
+        if number < _SMALLEST_EPOCH:
+            raise ValueError(f"{value!r} is too small for epoch seconds (a year? a day number?)")
+    try:
+        return epoch_seconds(value)
+    except ValueError as exc:
+        if not isinstance(value, str):
+            raise
+        error = exc
+    if match := _NUMERIC_DATE.fullmatch(value):
+        a, _, b, c = match.group(1, 2, 3, 4)
+        if len(a) == 4:
+            year, month, day = int(a), int(b), int(c)
+        elif len(a) > 2 or len(c) == 3:
+            raise error
+        else:
+            year = int(c) if len(c) == 4 else 2000 + int(c) if int(c) < 69 else 1900 + int(c)
+            day, month = (int(a), int(b)) if dayfirst else (int(b), int(a))
+            if month > 12 and day <= 12:
+                order, switch = ("month/day", "without") if dayfirst else ("day/month", "with")
+                raise ValueError(
+                    f"{value!r} reads as {order}; import {switch} the day-first option"
+                )
+        return _moment(value, year, month, day, match.groups()[4:])
+    for pattern, month_group, day_group in ((_MONTH_FIRST, 1, 2), (_DAY_FIRST, 2, 1)):
+        if (match := pattern.fullmatch(value)) and match.group(month_group).lower() in _MONTHS:
+            month, day = _MONTHS[match.group(month_group).lower()], int(match.group(day_group))
+            return _moment(value, int(match.group(3)), month, day, match.groups()[3:])
+    raise error
+
+
+def _moment(text: str, year: int, month: int, day: int, clock: tuple[Any, ...]) -> float:
+    hour_text, minute, second, meridiem = clock
+    hour = int(hour_text or 0)
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"{text!r} has hour {hour} with {meridiem}")
+        hour = hour % 12 + (12 if meridiem[0] in "Pp" else 0)
+    try:
+        moment = datetime(year, month, day, hour, int(minute or 0), int(second or 0), tzinfo=UTC)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real date and time ({exc})") from None
+    return moment.timestamp()
+
+
+# --- the loader -----------------------------------------------------------------------
+
+
+def resolve_columns(mapping: ColumnMapping, header: list[str], path: Path) -> dict[str, int]:
+    """Map each role named in ``mapping`` to a column index (case-insensitive fallback).
+
+    Raises
+    ------
+    MappingError
+        Listing the file's columns, if a named column is not among them.
+    """
+    folded: dict[str, int] = {}
+    for i, name in enumerate(header):
+        folded.setdefault(name.lower(), i)
+    roles: dict[str, int] = {}
+    for role in ("text", "id", "time", "author", "thread", "parent"):
+        wanted = getattr(mapping, f"{role}_column")
+        if wanted is None or wanted == "":
+            continue
+        wanted = str(wanted)
+        index = header.index(wanted) if wanted in header else folded.get(wanted.strip().lower())
+        if index is None:
+            raise MappingError(
+                path,
+                f"has no column {wanted!r} (named as the {role} column)",
+                hint=f"Columns: {', '.join(map(repr, header))}",
+            )
+        roles[role] = index
+    if "parent" in roles and "id" not in roles:
+        raise MappingError(
+            path,
+            "a parent column needs an id column: parent cells name the id of another row",
+            hint="Pass --id-column as well",
+        )
+    return roles
+
+
+@register
+class TableLoader:
+    """Generic CSV / TSV / Excel tables, read through a :class:`ColumnMapping`."""
+
+    name = "csv"
+    platform = "csv"
+    description = "CSV, TSV or Excel .xlsx table; needs a column mapping (--text-column ...)"
+
+    def sniff(self, sample: Sample) -> float:
+        """Return a low confidence (0.2; 0.1 without a table suffix) for any table.
+
+        Generic tables have no signature, so this never outbids a real export
+        format; with a column mapping, detection raises it.
+        """
+        suffix = sample.suffix
+        if suffix in EXCEL_SUFFIXES or suffix == ".xls":
+            return 0.2 if sample.head.startswith(("PK\x03\x04", "\ufffd\ufffd\x11")) else 0
+        first = sample.first_line
+        if not first or first[0] in "{[<" or "\x00" in sample.head[:4096]:
+            return 0.0
+        if suffix in TEXT_SUFFIXES:
+            return 0.2
+        delimiter = _sniff_delimiter(first)
+        counts = {line.count(delimiter) for line in sample.head.splitlines()[:10] if line}
+        return 0.1 if len(counts) == 1 and counts != {0} else 0.0
+
+    def load(self, path: Path, options: LoadOptions) -> Iterator[Batch]:
+        """Yield the table's rows as comments, ``options.batch_size`` at a time."""
+        path, mapping = Path(path), options.mapping
+        header, records, warnings = iter_table(path, sheet=mapping.sheet if mapping else None)
+        if mapping is None:
+            records.close()
+            raise MappingError(
+                path,
+                "is a generic table: say which column holds the comment text",
+                hint=f"Columns: {', '.join(map(repr, header))}. Pass --text-column NAME "
+                "(optionally --id-column, --time-column, --author-column, --thread-column, "
+                "--parent-column)",
+            )
+        roles = resolve_columns(mapping, header, path)
+        yield from self._rows(path, mapping, header, roles, records, warnings, options.batch_size)
+
+    def _rows(
+        self,
+        path: Path,
+        mapping: ColumnMapping,
+        header: list[str],
+        roles: dict[str, int],
+        records: Records,
+        warnings: list[str],
+        batch_size: int,
+    ) -> Iterator[Batch]:
+        platform = (mapping.platform or "csv").strip().lower() or "csv"
+        ti, ii, mi = roles["text"], roles.get("id"), roles.get("time")
+        ai, hi, pi = roles.get("author"), roles.get("thread"), roles.get("parent")
+        extras = [(i, n) for i, n in enumerate(header) if i not in roles.values()]
+        file_thread = f"{platform}:file:{file_stem(path)}"
+        excel = _plain_suffix(path) in EXCEL_SUFFIXES
+        seen: dict[str, tuple[str, int]] = {}
+        occurrences: dict[bytes, int] = {}
+        batch = Batch(warnings=list(warnings))
+        for ref, cells in records:
+            text = _cell_text(cells[ti])
+            if is_filler(text):
+                batch.skipped.append(("filler", ref))
+                continue
+            created = None
+            if mi is not None:
+                try:
+                    created = parse_time(cells[mi], dayfirst=mapping.dayfirst, excel=excel)
+                except ValueError as exc:
+                    raise RecordError(
+                        path,
+                        f"column {header[mi]!r} holds {_cell_text(cells[mi])[:60]!r}, "
+                        f"which is not a date/time I can read ({exc})",
+                        record=ref,
+                        hint="Use ISO 8601 (2026-11-25T14:05:00Z), epoch seconds, 'Nov 25 2026' "
+                        "or day/month/year with the day-first option; or correct that cell",
+                    ) from None
+            author = (_cell_text(cells[ai]).strip() or None) if ai is not None else None
+            thread = _cell_text(cells[hi]).strip() if hi is not None else ""
+            thread_id = f"{platform}:thread:{thread}" if thread else file_thread
+            if ii is not None:
+                if not (local := _cell_text(cells[ii]).strip()):
+                    raise RecordError(
+                        path,
+                        f"the id column {header[ii]!r} is empty",
+                        record=ref,
+                        hint="Give every row an id, or import without --id-column",
+                    )
+                fingerprint = hash(tuple(_cell_text(c) for c in cells))
+                first_ref, first_print = seen.setdefault(local, (ref, fingerprint))
+                if first_print != fingerprint:
+                    raise RecordError(
+                        path,
+                        f"id {local!r} is already used by {first_ref}, "
+                        "which holds different content",
+                        record=ref,
+                        hint="Ids must be unique; fix one of the two rows",
+                    )
+                if first_ref != ref:
+                    batch.skipped.append(("duplicate", f"{ref} (same as {first_ref})"))
+                    continue
+                comment_id = f"{platform}:{local}"
+            else:
+                key = "\x1f".join((thread, author or "", repr(created), normalise_text(text)))
+                base = hashlib.sha1(key.encode()).digest()
+                count = occurrences[base] = occurrences.get(base, -1) + 1
+                digest = hashlib.sha1(f"{key}\x1f{count}".encode()).hexdigest()
+                comment_id = f"{platform}:sha1-{digest[:20]}"
+            parent_id = thread_id
+            if pi is not None and (parent := _cell_text(cells[pi]).strip()):
+                parent_id = f"{platform}:{parent}"
+                if parent_id == comment_id:
+                    raise RecordError(
+                        path, f"the row names itself ({parent!r}) as its parent", record=ref
+                    )
+            values = ((name, _cell_text(cells[index]).strip()) for index, name in extras)
+            attributes = {name: value for name, value in values if value}
+            batch.rows.append(dict(
+                comment_id=comment_id, platform=platform, thread_id=thread_id, parent_id=parent_id,
+                kind="comment", author=author, created_at=created, text=text, is_deleted=False,
+                attributes=attributes or None,
+            ))  # fmt: skip
+            if len(batch.rows) >= batch_size:
+                yield batch
+                batch = Batch()
+        yield batch

@@ -1,0 +1,416 @@
+"""The project store: the only module that speaks SQL.
+
+A :class:`Store` wraps one database (SQLite today; the URL scheme leaves room for
+``postgresql://``). The schema is versioned by numbered scripts in
+``workbench/migrations``; an existing database is backed up before an automatic
+upgrade. Every change is also written as an append-only event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pandas as pd
+
+from workbench.errors import ProjectError, StoreError
+from workbench.frames import COMMENT_COLUMN_NAMES
+
+#: Columns written by :meth:`Store.add_comments`, in order.
+INSERT_COLUMNS: tuple[str, ...] = tuple(c for c in COMMENT_COLUMN_NAMES if c != "import_id")
+
+# On a re-import: a deleted or removed copy never wipes text captured earlier (the
+# row is marked deleted and keeps its text); unknown values never erase known ones.
+_KEEP_TEXT = "CASE WHEN excluded.is_deleted AND NOT comments.is_deleted THEN comments.{0} " \
+             "ELSE excluded.{0} END"
+_UPSERT_SET = {
+    "text": _KEEP_TEXT.format("text"),
+    "text_raw": _KEEP_TEXT.format("text_raw"),
+    "author": "COALESCE(excluded.author, comments.author)",
+    "author_pseudonym": "COALESCE(excluded.author_pseudonym, comments.author_pseudonym)",
+    "is_deleted": "MAX(excluded.is_deleted, comments.is_deleted)",
+    "depth": "COALESCE(excluded.depth, comments.depth)",
+    "lang": "COALESCE(excluded.lang, comments.lang)",
+    "created_at": "COALESCE(excluded.created_at, comments.created_at)",
+}
+_COMPARED = ("parent_id", "thread_id", "kind", "title", "score", "url", "attributes",
+             "is_deleted", "text", "author", "created_at")
+
+
+def _upsert_sql() -> str:
+    columns = (*INSERT_COLUMNS, "import_id", "last_import_id")
+    placeholders = ", ".join("?" * len(columns))
+    updates = [
+        f"{name} = {_UPSERT_SET.get(name, 'excluded.' + name)}"
+        for name in INSERT_COLUMNS
+        if name not in ("comment_id", "platform", "source_format")
+    ]
+    updates.append("last_import_id = excluded.last_import_id")
+    old = ", ".join(f"comments.{c}" for c in _COMPARED)
+    new = ", ".join(_UPSERT_SET.get(c, f"excluded.{c}") for c in _COMPARED)
+    return (
+        f"INSERT INTO comments ({', '.join(columns)}) VALUES ({placeholders}) "
+        f"ON CONFLICT(comment_id) DO UPDATE SET {', '.join(updates)} "
+        f"WHERE ({old}) IS NOT ({new})"
+    )
+
+
+UPSERT_SQL = _upsert_sql()
+INSERT_SQL = UPSERT_SQL.split(" ON CONFLICT", 1)[0]
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 with milliseconds and ``Z``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("workbench") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text("utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = max(version for version, _, _ in _migrations())
+
+
+def sqlite_path(url: str, base: Path) -> Path:
+    """Resolve a ``sqlite:///relative/or/absolute`` URL against ``base``.
+
+    Raises
+    ------
+    StoreError
+        For a URL that is not a SQLite URL (e.g. ``postgresql://``, not yet supported).
+    """
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        return path if path.is_absolute() else base / path
+    scheme = url.split(":", 1)[0]
+    raise StoreError(
+        f"database URL {url!r}: scheme {scheme!r} is not supported yet; "
+        "use sqlite:///workbench.sqlite (PostgreSQL arrives with multi-coder projects)"
+    )
+
+
+class Store:
+    """A project database.
+
+    Use :meth:`open`; all writes go through :meth:`transaction`.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+
+    # -- opening and schema ---------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str, base: Path, *, create: bool = False) -> Store:
+        """Open (or with ``create`` make) the database at ``url``, upgrading its schema.
+
+        Raises
+        ------
+        ProjectError
+            If the file is missing (and ``create`` is false), is not a SQLite
+            database, or was written by a newer workbench.
+        """
+        path = sqlite_path(url, base)
+        if not create and not path.exists():
+            raise ProjectError(f"{path}: project database not found; run `workbench init` first")
+        try:
+            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"{path}: is not a workbench database ({exc})") from None
+        for pragma in ("synchronous=NORMAL", "foreign_keys=ON", "temp_store=MEMORY",
+                       "cache_size=-65536", "busy_timeout=10000"):
+            connection.execute(f"PRAGMA {pragma}")
+        store = cls(connection, path)
+        store.upgrade()
+        return store
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the database."""
+        return int(self.connection.execute("PRAGMA user_version").fetchone()[0])
+
+    def upgrade(self) -> Path | None:
+        """Apply pending migrations; back the file up first if it holds data.
+
+        Returns
+        -------
+        Path or None
+            The backup written, if any.
+        """
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise ProjectError(
+                f"{self.path}: schema version {current} is newer than this workbench "
+                f"understands ({SCHEMA_VERSION}); upgrade the workbench package"
+            )
+        if current == SCHEMA_VERSION:
+            return None
+        backup = None
+        if current > 0:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            backup = self.path.with_name(f"{self.path.name}.v{current}-{stamp}.bak")
+            target = sqlite3.connect(backup)
+            with target:
+                self.connection.backup(target)
+            target.close()
+        for version, name, script in _migrations():
+            if version <= current:
+                continue
+            try:
+                self.connection.executescript(
+                    f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                )
+            except sqlite3.Error as exc:
+                self.connection.execute("ROLLBACK") if self.connection.in_transaction else None
+                raise ProjectError(
+                    f"{self.path}: migration {name} failed ({exc}); "
+                    f"the database is unchanged{' and backed up at ' + str(backup) if backup else ''}"
+                ) from None
+        return backup
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        self.connection.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing: commit at the end, roll back on any exception."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    # -- events ---------------------------------------------------------------------
+
+    def append_event(self, kind: str, payload: dict[str, Any], actor: str) -> int:
+        """Record an event; returns its id."""
+        cursor = self.connection.execute(
+            "INSERT INTO events (at, actor, kind, payload) VALUES (?, ?, ?, ?)",
+            (utc_now(), actor, kind, orjson.dumps(payload).decode()),
+        )
+        return int(cursor.lastrowid)
+
+    def events(self, kind: str | None = None) -> pd.DataFrame:
+        """The event log, oldest first, with ``payload`` decoded."""
+        sql = "SELECT event_id, at, actor, kind, payload FROM events"
+        params: tuple = ()
+        if kind is not None:
+            sql += " WHERE kind = ?"
+            params = (kind,)
+        frame = pd.read_sql_query(sql + " ORDER BY event_id", self.connection, params=params)
+        frame["payload"] = [orjson.loads(p) for p in frame["payload"]]
+        return frame
+
+    # -- imports --------------------------------------------------------------------
+
+    def begin_import(self, file: str, sha256: str, format: str, actor: str) -> int:
+        """Register an import of one file; returns its ``import_id``."""
+        cursor = self.connection.execute(
+            "INSERT INTO imports (at, actor, file, file_sha256, format) VALUES (?, ?, ?, ?, ?)",
+            (utc_now(), actor, file, sha256, format),
+        )
+        return int(cursor.lastrowid)
+
+    def finish_import(self, import_id: int, counts: dict[str, int]) -> None:
+        """Store the final counts of an import."""
+        self.connection.execute(
+            "UPDATE imports SET rows_read = ?, new = ?, updated = ?, duplicate = ? "
+            "WHERE import_id = ?",
+            (counts["rows"], counts["new"], counts["updated"], counts["duplicate"], import_id),
+        )
+
+    def add_comments(self, columns: dict[str, list], import_id: int) -> tuple[int, int]:
+        """Store comments given as columns; returns ``(new, updated)`` row counts.
+
+        Ids not yet stored (the common case) go through a plain ``INSERT``; only
+        ids already present, or repeated within the batch, take the slower upsert
+        (:data:`UPSERT_SQL`), which changes a row only where something differs. So
+        ``len - new - updated`` rows were exact duplicates.
+        """
+        ids = columns["comment_id"]
+        n = len(ids)
+        if not n:
+            return 0, 0
+        known = self._stored_ids(ids)
+        imports = [import_id] * n
+        rows = zip(*(columns[c] for c in INSERT_COLUMNS), imports, imports, strict=True)
+        try:
+            if not known and len(set(ids)) == n:
+                self.connection.executemany(INSERT_SQL, rows)
+                return n, 0
+            fresh, again = [], []
+            for cid, row in zip(ids, rows, strict=True):
+                if cid in known:
+                    again.append(row)
+                else:
+                    fresh.append(row)
+                    known.add(cid)
+            self.connection.executemany(INSERT_SQL, fresh)
+            cursor = self.connection.executemany(UPSERT_SQL, again)
+            return len(fresh), max(cursor.rowcount, 0)
+        except sqlite3.Error as exc:
+            raise StoreError(f"storing comments failed ({exc})") from exc
+
+    def _stored_ids(self, ids: list[str]) -> set[str]:
+        """The subset of ``ids`` already in the comments table."""
+        found = self.connection.execute(
+            "SELECT comment_id FROM comments WHERE comment_id IN "
+            "(SELECT value FROM json_each(?))",
+            (orjson.dumps(ids),),
+        ).fetchall()
+        return {row[0] for row in found}
+
+    def add_gaps(self, gaps: Iterable[dict[str, Any]], import_id: int) -> int:
+        """Record gaps (hidden or continued replies); returns how many were new."""
+        rows = []
+        for gap in gaps:
+            children = sorted(gap.get("children") or [])
+            key_text = "\x1f".join(
+                [gap["kind"], gap.get("thread_id") or "", gap.get("parent_id") or "", *children]
+            )
+            rows.append((
+                hashlib.sha1(key_text.encode()).hexdigest(), gap["platform"], gap["thread_id"],
+                gap.get("parent_id"), gap["kind"], gap.get("count"),
+                orjson.dumps(children).decode() if children else None, import_id,
+            ))
+        cursor = self.connection.executemany(
+            "INSERT OR IGNORE INTO gaps (gap_key, platform, thread_id, parent_id, kind, count, "
+            "children, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        return max(cursor.rowcount, 0)
+
+    def add_skipped(self, skipped: Iterable[tuple[str, str]], sha256: str, import_id: int) -> int:
+        """Record records deliberately not imported; returns how many were new."""
+        cursor = self.connection.executemany(
+            "INSERT OR IGNORE INTO skipped (reason, reference, file_sha256, import_id) "
+            "VALUES (?, ?, ?, ?)",
+            [(reason, reference, sha256, import_id) for reason, reference in skipped],
+        )
+        return max(cursor.rowcount, 0)
+
+    def fill_depths(self, max_levels: int = 1000) -> int:
+        """Derive unknown depths from parents whose depth is known, level by level."""
+        total = 0
+        for _ in range(max_levels):
+            cursor = self.connection.execute(
+                "UPDATE comments SET depth = ("
+                " SELECT p.depth + 1 FROM comments p WHERE p.comment_id = comments.parent_id)"
+                " WHERE depth IS NULL AND parent_id IN ("
+                " SELECT comment_id FROM comments WHERE depth IS NOT NULL"
+                " AND comment_id IN (SELECT parent_id FROM comments WHERE depth IS NULL))"
+            )
+            if cursor.rowcount <= 0:
+                break
+            total += cursor.rowcount
+        return total
+
+    # -- languages ------------------------------------------------------------------
+
+    def texts_missing_language(self, after_rowid: int, limit: int) -> list[tuple[int, str]]:
+        """Up to ``limit`` ``(rowid, text)`` pairs, past ``after_rowid``, with no language."""
+        return self.connection.execute(
+            "SELECT rowid, text FROM comments WHERE lang IS NULL AND rowid > ? "
+            "ORDER BY rowid LIMIT ?",
+            (after_rowid, limit),
+        ).fetchall()
+
+    def set_languages(self, pairs: list[tuple[int, str | None]]) -> None:
+        """Store detected languages; ``None`` marks a text as undetectable (``und``)."""
+        self.connection.executemany(
+            "UPDATE comments SET lang = ? WHERE rowid = ?",
+            [(lang or "und", rowid) for rowid, lang in pairs],
+        )
+
+    # -- reading --------------------------------------------------------------------
+
+    def comments(self, *, private: bool = False, thread_id: str | None = None) -> pd.DataFrame:
+        """Stored comments as a comments frame (see :mod:`workbench.frames`).
+
+        Parameters
+        ----------
+        private : bool, default False
+            Include the raw ``author`` column. Off by default so that frames handed
+            around for analysis carry pseudonyms only.
+        thread_id : str, optional
+            Only this thread.
+        """
+        sql = f"SELECT {', '.join(COMMENT_COLUMN_NAMES)} FROM comments"
+        params: tuple = ()
+        if thread_id is not None:
+            sql += " WHERE thread_id = ?"
+            params = (thread_id,)
+        frame = pd.read_sql_query(sql + " ORDER BY rowid", self.connection, params=params)
+        from workbench.frames import COMMENT_COLUMNS
+
+        for column in COMMENT_COLUMNS:
+            if column.name == "created_at":
+                frame[column.name] = pd.to_datetime(frame[column.name], utc=True, format="ISO8601")
+            elif column.name == "is_deleted":
+                frame[column.name] = frame[column.name].astype(bool).astype(column.dtype)
+            else:
+                frame[column.name] = frame[column.name].astype(column.dtype)
+        frame.loc[frame["lang"] == "und", "lang"] = pd.NA
+        if not private:
+            frame["author"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+        return frame
+
+    def imports(self) -> pd.DataFrame:
+        """The imports table, oldest first."""
+        return pd.read_sql_query("SELECT * FROM imports ORDER BY import_id", self.connection)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts describing the project's data."""
+        query = self.connection.execute
+        comments, threads, authors = query(
+            "SELECT count(*), count(DISTINCT thread_id), count(DISTINCT author_pseudonym) "
+            "FROM comments"
+        ).fetchone()
+        by_platform = dict(query(
+            "SELECT platform, count(*) FROM comments GROUP BY platform ORDER BY platform"
+        ).fetchall())
+        by_kind = dict(query("SELECT kind, count(*) FROM comments GROUP BY kind").fetchall())
+        deleted = query("SELECT count(*) FROM comments WHERE is_deleted").fetchone()[0]
+        gap_rows = query(
+            "SELECT kind, count(*), coalesce(sum(count), 0) FROM gaps GROUP BY kind"
+        ).fetchall()
+        skipped = dict(query(
+            "SELECT reason, count(*) FROM skipped GROUP BY reason ORDER BY reason"
+        ).fetchall())
+        languages = dict(query(
+            "SELECT coalesce(lang, 'pending'), count(*) FROM comments GROUP BY lang "
+            "ORDER BY count(*) DESC"
+        ).fetchall())
+        revisions = query("SELECT count(*) FROM comment_revisions").fetchone()[0]
+        imports = query("SELECT count(*) FROM imports").fetchone()[0]
+        return {
+            "comments": comments,
+            "threads": threads,
+            "authors": authors,
+            "posts": by_kind.get("post", 0),
+            "deleted": deleted,
+            "platforms": by_platform,
+            "languages": languages,
+            "gaps": {kind: {"stubs": n, "hidden_items": hidden} for kind, n, hidden in gap_rows},
+            "skipped": skipped,
+            "revisions": revisions,
+            "imports": imports,
+            "schema_version": self.schema_version,
+        }

@@ -1,0 +1,281 @@
+"""The import widget: upload export files, map table columns, import, see what landed.
+
+A thin view over :class:`~workbench.import_session.ImportSession`: it renders the
+session's state and forwards uploads and clicks; every decision (staging, format
+detection, which columns a table has, the import itself) is the session's. Errors are
+shown in a red banner above the results, because exceptions inside widget callbacks
+are otherwise invisible (and Voila hides tracebacks).
+
+In a notebook::
+
+    from workbench.widgets import ImportView
+    ImportView.for_project("my-study")
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import ipywidgets as w  # noqa: TID251 (widgets/ is the one place allowed to)
+
+from workbench.errors import WorkbenchError
+from workbench.import_session import (
+    SUMMARY_KEYS,
+    UPLOAD_SUFFIXES,
+    ImportOutcome,
+    ImportSession,
+    StagedFile,
+)
+from workbench.project import Project
+
+log = logging.getLogger(__name__)
+
+#: Mapping roles, in the order the dropdowns are shown, with their labels.
+ROLES: tuple[tuple[str, str], ...] = (
+    ("text", "Text column"),
+    ("id", "Id column"),
+    ("time", "Time column"),
+    ("author", "Author column"),
+    ("thread", "Thread column"),
+    ("parent", "Parent column"),
+)
+_NONE = ""
+_BANNER_STYLE = (
+    "background:#fdecea;color:#611a15;border:1px solid #f5c2c7;border-radius:4px;"
+    "padding:6px 10px;white-space:pre-wrap"
+)
+_LABEL_STYLE = {"description_width": "110px"}
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def _shows_errors(method: Handler) -> Handler:
+    """Wrap a callback so any error appears in the view's banner instead of vanishing.
+
+    A :class:`WorkbenchError` is a message for the user; anything else is a bug, shown
+    too (by type and message) and then re-raised so it is logged.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: ImportView, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except WorkbenchError as exc:
+            self.show_error(str(exc))
+        except Exception as exc:
+            self.show_error(f"Unexpected error ({type(exc).__name__}): {exc}")
+            raise
+        finally:
+            self.import_button.disabled = False
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class ImportView:
+    """Upload, map and import export files into a project.
+
+    Parameters
+    ----------
+    session : ImportSession
+        The controller doing the work.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        The root widget (displaying the view displays this).
+    upload, format, import_button, error_banner, summary, preview
+        The parts tests and callers drive or read; ``mapping`` holds the column
+        dropdowns by role and ``mapping_box`` the box around them.
+    """
+
+    def __init__(self, session: ImportSession) -> None:
+        self.session = session
+        self.upload = w.FileUpload(
+            accept=",".join(UPLOAD_SUFFIXES), multiple=True, description="Choose files"
+        )
+        options = [("auto-detect", "auto")] + [(name, name) for name in session.formats()]
+        self.format = w.Dropdown(
+            options=options, value="auto", description="Format", style=_LABEL_STYLE
+        )
+        self.files = w.HTML()
+        self.mapping = {
+            role: w.Dropdown(options=[("—", _NONE)], value=_NONE, description=label,
+                             style=_LABEL_STYLE)
+            for role, label in ROLES
+        }
+        self.dayfirst = w.Checkbox(value=False, description="Dates are day first (25/11/2026)")
+        mapping_help = w.HTML(
+            "<b>Column mapping</b>: this is a generic table. Say which column holds the "
+            "comment text; the others are optional. Unmapped columns are kept as extras."
+        )
+        self.mapping_box = w.VBox(
+            [mapping_help, *self.mapping.values(), self.dayfirst],
+            layout=w.Layout(display="none", border="1px solid #ddd", padding="6px"),
+        )
+        self.import_button = w.Button(
+            description="Import", button_style="primary", icon="upload", disabled=False
+        )
+        self.error_banner = w.HTML(layout=w.Layout(display="none"))
+        self.status = w.HTML()
+        self.summary = w.HTML()
+        self.preview = w.Output()
+        self.widget = w.VBox(
+            [
+                w.HBox([self.upload, self.format]),
+                self.files,
+                self.mapping_box,
+                self.import_button,
+                self.error_banner,
+                self.status,
+                self.summary,
+                self.preview,
+            ]
+        )
+        self.upload.observe(self.on_upload, names=["value"])
+        self.format.observe(self.on_format, names=["value"])
+        self.import_button.on_click(self.on_import)
+
+    @classmethod
+    def for_project(cls, path: str | Path, **session_options: Any) -> ImportView:
+        """Open the project at ``path`` and return an import view on it.
+
+        ``session_options`` go to :class:`ImportSession` (e.g. ``preview_rows``).
+        """
+        return cls(ImportSession(Project.open(path), **session_options))
+
+    # -- display -------------------------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display  # noqa: TID251 (widgets/ only)
+
+        display(self.widget)
+
+    # -- callbacks -----------------------------------------------------------------
+
+    @_shows_errors
+    def on_upload(self, change: dict[str, Any]) -> None:
+        """Stage the newly chosen files and show what they are."""
+        self.show_error(None)
+        self.status.value = ""
+        uploads = [(item["name"], item["content"]) for item in change["new"]]
+        if uploads:
+            self.session.stage(uploads)
+        else:
+            self.session.clear()
+        self._refresh_files()
+
+    @_shows_errors
+    def on_format(self, change: dict[str, Any]) -> None:
+        """Re-show the mapping box for the chosen format."""
+        self._refresh_files()
+
+    @_shows_errors
+    def on_import(self, button: w.Button | None = None) -> None:
+        """Import the staged files and show the outcome."""
+        self.import_button.disabled = True
+        self.status.value = "<i>Importing…</i>"
+        mapping = None
+        if self.session.needs_mapping(self.format.value):
+            chosen = {role: dropdown.value for role, dropdown in self.mapping.items()}
+            mapping = self.session.mapping(chosen.pop("text"), dayfirst=self.dayfirst.value,
+                                           **chosen)
+        self.render(self.session.run(self.format.value, mapping))
+
+    # -- rendering -----------------------------------------------------------------
+
+    def render(self, outcome: ImportOutcome) -> None:
+        """Show an import's outcome: the banner on error, else summary and preview."""
+        self.show_error(outcome.error)
+        if outcome.error is not None:
+            self.status.value = "Nothing was imported; the project is unchanged."
+            self.summary.value = ""
+            self.preview.outputs = ()
+            return
+        totals = outcome.report.totals() if outcome.report else {}
+        when = datetime.now(UTC).astimezone().strftime("%H:%M:%S")
+        self.status.value = (
+            f"<b>Imported</b> at {when}: {totals.get('new', 0)} new, "
+            f"{totals.get('updated', 0)} updated, {totals.get('duplicate', 0)} already there."
+        )
+        self.summary.value = _summary_table(outcome.summary, totals)
+        frame = outcome.preview
+        if frame.empty:
+            data = {"text/plain": "No new comments: everything was already in the project."}
+        else:
+            data = {
+                "text/html": frame.to_html(index=False, escape=True, na_rep="", border=0),
+                "text/plain": frame.to_string(index=False),
+            }
+        self.preview.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+
+    def show_error(self, message: str | None) -> None:
+        """Show ``message`` in the red banner, or hide the banner for ``None``."""
+        if message is None:
+            self.error_banner.value = ""
+            self.error_banner.layout.display = "none"
+            return
+        log.info("import view error: %s", message)
+        self.error_banner.value = (
+            f'<div style="{_BANNER_STYLE}"><b>Error:</b> {html.escape(message)}</div>'
+        )
+        self.error_banner.layout.display = ""
+
+    def _refresh_files(self) -> None:
+        fmt = self.format.value
+        self.files.value = _files_list(self.session.staged)
+        columns = self.session.table_columns(fmt)
+        suggested = self.session.suggested_mapping(fmt)
+        for role, dropdown in self.mapping.items():
+            label = "— choose —" if role == "text" else "— none —"
+            dropdown.options = [(label, _NONE), *((c, c) for c in columns)]
+            dropdown.value = suggested.get(role, _NONE)
+        visible = self.session.needs_mapping(fmt)
+        self.mapping_box.layout.display = "" if visible else "none"
+
+
+def _files_list(staged: list[StagedFile]) -> str:
+    if not staged:
+        return ""
+    items = "".join(
+        f"<li><code>{html.escape(f.name)}</code> ({f.size:,} bytes): {html.escape(f.note)}</li>"
+        for f in staged
+    )
+    return f"<ul style='margin:4px 0'>{items}</ul>"
+
+
+def _summary_table(rows: list[dict[str, Any]], totals: dict[str, int]) -> str:
+    cell = "padding:2px 8px;text-align:{}"
+    head = "".join(
+        f"<th style='{cell.format('left' if k in ('file', 'format') else 'right')}'>{k}</th>"
+        for k in SUMMARY_KEYS
+    )
+    body = []
+    for row in rows:
+        cells = "".join(
+            f"<td style='{cell.format('left' if k in ('file', 'format') else 'right')}'>"
+            f"{html.escape(str(row[k]))}</td>"
+            for k in SUMMARY_KEYS
+        )
+        body.append(f"<tr>{cells}</tr>")
+    if len(rows) > 1:
+        cells = "".join(
+            f"<td style='{cell.format('right')}'><b>{totals.get(k, '')}</b></td>"
+            if k not in ("file", "format")
+            else f"<td style='{cell.format('left')}'><b>{'total' if k == 'file' else ''}</b></td>"
+            for k in SUMMARY_KEYS
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return (
+        "<table class='workbench-import-summary' style='border-collapse:collapse'>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
