@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -24,8 +26,16 @@ AUTHORS = ("Ann_Example", "bob_example", "CaraInvented")
 
 
 def reddit_line(n: int, author: str, body: str, parent: str = "t3_p1") -> str:
-    record = {"id": f"c{n}", "author": author, "body": body, "created_utc": 1710000000 + n,
-              "score": 1, "parent_id": parent, "link_id": "t3_p1", "subreddit": "x"}
+    record = {
+        "id": f"c{n}",
+        "author": author,
+        "body": body,
+        "created_utc": 1710000000 + n,
+        "score": 1,
+        "parent_id": parent,
+        "link_id": "t3_p1",
+        "subreddit": "x",
+    }
     return json.dumps(record)
 
 
@@ -43,7 +53,7 @@ def reddit_dump(count: int = 3, long_text: bool = False) -> bytes:
 SURVEY = (
     b"Response ID,Answer,Submitted,Respondent\n"
     b"r1,The queue moved quickly this time,25/11/2026 14:05,Ann_Example\n"
-    b"r2,\"Staff were kind, but the wait was long\",26/11/2026 09:30,bob_example\n"
+    b'r2,"Staff were kind, but the wait was long",26/11/2026 09:30,bob_example\n'
     b"r3,N/A,26/11/2026 10:00,CaraInvented\n"
 )
 
@@ -62,11 +72,14 @@ def session(project: Project) -> ImportSession:
 # -- staging ---------------------------------------------------------------------------
 
 
-def test_stage_copies_uploads_under_safe_names(session: ImportSession,
-                                               project: Project) -> None:
-    staged = session.stage([("../../evil/dump.ndjson", reddit_dump()),
-                            ("C:\\Users\\me\\survey.csv", SURVEY),
-                            ("dump.ndjson", reddit_dump(2))])
+def test_stage_copies_uploads_under_safe_names(session: ImportSession, project: Project) -> None:
+    staged = session.stage(
+        [
+            ("../../evil/dump.ndjson", reddit_dump()),
+            ("C:\\Users\\me\\survey.csv", SURVEY),
+            ("dump.ndjson", reddit_dump(2)),
+        ]
+    )
     names = [s.name for s in staged]
     assert names == ["dump.ndjson", "survey.csv", "dump-2.ndjson"]
     uploads = project.cache_dir / "uploads"
@@ -97,8 +110,9 @@ def test_safe_file_name_keeps_suffixes_when_cutting() -> None:
     assert len(safe) <= 120 and safe.endswith(".ndjson.zst")
 
 
-def test_empty_upload_is_refused_and_nothing_is_written(session: ImportSession,
-                                                        project: Project) -> None:
+def test_empty_upload_is_refused_and_nothing_is_written(
+    session: ImportSession, project: Project
+) -> None:
     session.stage([("old.ndjson", reddit_dump())])
     with pytest.raises(WorkbenchError, match=r"empty\.ndjson: is empty \(0 bytes\)"):
         session.stage([("good.ndjson", reddit_dump()), ("empty.ndjson", b"")])
@@ -118,8 +132,12 @@ def test_generic_csv_is_reported_as_needing_a_mapping(session: ImportSession) ->
     assert staged.columns == ["Response ID", "Answer", "Submitted", "Respondent"]
     assert NEEDS_MAPPING in staged.note and "'Answer'" in staged.note
     assert session.needs_mapping() and session.table_columns() == staged.columns
-    assert session.suggested_mapping() == {"text": "Answer", "id": "Response ID",
-                                           "time": "Submitted", "author": "Respondent"}
+    assert session.suggested_mapping() == {
+        "text": "Answer",
+        "id": "Response ID",
+        "time": "Submitted",
+        "author": "Respondent",
+    }
     outcome = session.run()
     assert outcome.error is not None
     assert "survey.csv" in outcome.error and NEEDS_MAPPING in outcome.error
@@ -155,9 +173,18 @@ def test_import_summarises_each_file(session: ImportSession, project: Project) -
     session.stage([("dump.ndjson", reddit_dump(3))])
     outcome = session.run()
     assert outcome.ok and outcome.error is None
-    assert outcome.summary == [{"file": "dump.ndjson", "format": "reddit-dump", "rows": 3,
-                                "new": 3, "updated": 0, "duplicate": 0, "gaps": 0,
-                                "skipped": 0}]
+    assert outcome.summary == [
+        {
+            "file": "dump.ndjson",
+            "format": "reddit-dump",
+            "rows": 3,
+            "new": 3,
+            "updated": 0,
+            "duplicate": 0,
+            "gaps": 0,
+            "skipped": 0,
+        }
+    ]
     assert list(outcome.summary[0]) == list(SUMMARY_KEYS)
     assert outcome.report is not None and outcome.report.totals()["new"] == 3
     assert project.stats()["comments"] == 3
@@ -202,11 +229,14 @@ def test_bad_record_names_file_and_line_and_leaves_project_unchanged(
     session.import_uploads([("good.ndjson", reddit_dump(2))])
     before = project.stats()
     imports_before = len(project.store.imports())
-    bad = (reddit_line(20, "Ann_Example", "fine") + "\n"
-           + '{"id": "c21", "author": "x", "body": "cut off", "created_utc":\n'
-           + reddit_line(22, "Ann_Example", "also fine") + "\n").encode()
-    outcome = session.import_uploads([("more.ndjson", reddit_dump(3)),
-                                      ("broken.ndjson", bad)])
+    bad = (
+        reddit_line(20, "Ann_Example", "fine")
+        + "\n"
+        + '{"id": "c21", "author": "x", "body": "cut off", "created_utc":\n'
+        + reddit_line(22, "Ann_Example", "also fine")
+        + "\n"
+    ).encode()
+    outcome = session.import_uploads([("more.ndjson", reddit_dump(3)), ("broken.ndjson", bad)])
     assert outcome.error is not None
     assert "broken.ndjson" in outcome.error and "line 2" in outcome.error
     assert outcome.report is None and outcome.summary == [] and outcome.preview.empty
@@ -214,8 +244,9 @@ def test_bad_record_names_file_and_line_and_leaves_project_unchanged(
     assert len(project.store.imports()) == imports_before
 
 
-def test_other_exceptions_propagate(session: ImportSession,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_other_exceptions_propagate(
+    session: ImportSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session.stage([("a.ndjson", reddit_dump())])
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -228,14 +259,22 @@ def test_other_exceptions_propagate(session: ImportSession,
 
 def test_csv_imports_with_a_mapping(session: ImportSession, project: Project) -> None:
     session.stage([("survey.csv", SURVEY)])
-    mapping = session.mapping("Answer", id="Response ID", time="Submitted",
-                              author="Respondent", thread="", dayfirst=True)
+    mapping = session.mapping(
+        "Answer", id="Response ID", time="Submitted", author="Respondent", thread="", dayfirst=True
+    )
     assert mapping is not None and mapping.thread_column is None
     outcome = session.run(mapping=mapping)
     assert outcome.ok, outcome.error
-    assert outcome.summary[0] | {} == {"file": "survey.csv", "format": "csv", "rows": 2,
-                                       "new": 2, "updated": 0, "duplicate": 0, "gaps": 0,
-                                       "skipped": 1}
+    assert outcome.summary[0] | {} == {
+        "file": "survey.csv",
+        "format": "csv",
+        "rows": 2,
+        "new": 2,
+        "updated": 0,
+        "duplicate": 0,
+        "gaps": 0,
+        "skipped": 1,
+    }
     assert outcome.preview["created_at"].iloc[0].day == 25
     assert "Ann_Example" not in outcome.preview.to_string()
     assert project.comments(private=True)["author"].tolist() == ["Ann_Example", "bob_example"]
@@ -253,8 +292,9 @@ def test_bad_mapping_column_comes_back_as_error(session: ImportSession) -> None:
     assert "survey.csv" in outcome.error and "'Comment'" in outcome.error
 
 
-def test_bad_date_names_row_and_leaves_project_unchanged(session: ImportSession,
-                                                         project: Project) -> None:
+def test_bad_date_names_row_and_leaves_project_unchanged(
+    session: ImportSession, project: Project
+) -> None:
     session.stage([("survey.csv", SURVEY)])
     outcome = session.run(mapping=session.mapping("Answer", time="Submitted"))
     assert outcome.error is not None, "25/11/2026 without day-first must not be misread"
@@ -303,3 +343,20 @@ def test_csv_columns_errors_are_workbench_errors(tmp_path: Path, content: bytes)
 def test_csv_columns_of_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(WorkbenchError, match="missing.csv"):
         csv_columns(tmp_path / "missing.csv")
+
+
+def test_the_controller_does_not_load_widgets() -> None:
+    code = (
+        "import sys, workbench.import_session; "
+        "sys.exit(1 if {'ipywidgets', 'IPython'} & set(sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_progress_and_loader_warnings_are_passed_on(session: ImportSession) -> None:
+    calls: list[tuple[str, int]] = []
+    session.stage([("dump.ndjson", reddit_dump(3)), ("twice.csv", b"Answer,Answer\nhi,ho\n")])
+    outcome = session.run(mapping=session.mapping("Answer"), progress=lambda *a: calls.append(a))
+    assert outcome.ok, outcome.error
+    assert ("dump.ndjson", 3) in calls and ("twice.csv", 1) in calls
+    assert any(w.startswith("twice.csv: ") and "'Answer_2'" in w for w in outcome.warnings)

@@ -29,12 +29,13 @@ MAX_SEED_BYTES = 600 * 1024
 SEEDS_PER_FORMAT = 2
 CSV_SEED = (
     b"id,when,who,text,extra\r\n"
-    b"1,2026-03-01 10:00,ann,\"Long wait, then\r\nkind staff\",x\r\n"
+    b'1,2026-03-01 10:00,ann,"Long wait, then\r\nkind staff",x\r\n'
     b"2,02/03/2026,bob,Parking is impossible \xf0\x9f\x98\xa4,\r\n"
     b"3,,carl,n/a,y\r\n"
 )
-CSV_MAPPING = ColumnMapping(text_column="text", id_column="id", time_column="when",
-                            author_column="who")
+CSV_MAPPING = ColumnMapping(
+    text_column="text", id_column="id", time_column="when", author_column="who"
+)
 
 
 def _seeds() -> dict[str, list[bytes]]:
@@ -44,17 +45,25 @@ def _seeds() -> dict[str, list[bytes]]:
         roots.append(SHARED_FIXTURES)
     for root in roots:
         for path in sorted(root.rglob("*")):
-            if not path.is_file() or path.stat().st_size > MAX_SEED_BYTES:
+            if not path.is_file():
                 continue
             try:
                 name = detect(path)
             except WorkbenchError:
                 continue
-            if name != "csv":
+            if name == "csv":
+                continue
+            if path.stat().st_size <= MAX_SEED_BYTES:
                 data = read_bytes(path)
-                found[name].append((len(data), data))
-    seeds = {name: [data for _, data in sorted(items)[:SEEDS_PER_FORMAT]]
-             for name, items in found.items()}
+            elif path.suffix in (".jsonl", ".ndjson"):
+                data = b"".join(read_bytes(path).splitlines(keepends=True)[:5])
+            else:
+                continue
+            found[name].append((len(data), data))
+    seeds = {
+        name: [data for _, data in sorted(items)[:SEEDS_PER_FORMAT]]
+        for name, items in found.items()
+    }
     seeds["csv"] = [CSV_SEED]
     return seeds
 
@@ -63,9 +72,14 @@ SEEDS = _seeds()
 FORMATS = sorted(LOADERS)
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -157,8 +171,11 @@ def test_every_format_has_a_seed(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", FORMATS)
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data())
 def test_damaged_input_raises_only_workbench_errors(name: str, data: st.DataObject) -> None:
     seeds = SEEDS.get(name)

@@ -35,7 +35,9 @@ def test_real_post_and_reply(shared_fixtures: Path) -> None:
     frame = sources.read(path)
     assert len(frame) == 2
     post, reply = frame.to_dict("records")
-    post_id = "mastodon:http://localhost:3000/ap/users/117020566092212359/statuses/117020583245459824"
+    post_id = (
+        "mastodon:http://localhost:3000/ap/users/117020566092212359/statuses/117020583245459824"
+    )
     assert post["comment_id"] == post_id
     assert post["kind"] == "post" and post["parent_id"] is None and post["depth"] == 0
     assert reply["parent_id"] == post_id and reply["thread_id"] == post_id
@@ -129,10 +131,19 @@ def test_outbox_duplicated_ordered_items_key_keeps_both_copies(
 
 
 def test_outbox_total_items_mismatch_alone_is_a_warning(tmp_path: Path) -> None:
-    note = {"id": "https://a.example/users/x/statuses/1", "type": "Note", "content": "<p>hi</p>",
-            "published": "2024-01-01T00:00:00Z", "to": [], "cc": []}
-    document = {"type": "OrderedCollection", "totalItems": 5,
-                "orderedItems": [{"type": "Create", "object": note}]}
+    note = {
+        "id": "https://a.example/users/x/statuses/1",
+        "type": "Note",
+        "content": "<p>hi</p>",
+        "published": "2024-01-01T00:00:00Z",
+        "to": [],
+        "cc": [],
+    }
+    document = {
+        "type": "OrderedCollection",
+        "totalItems": 5,
+        "orderedItems": [{"type": "Create", "object": note}],
+    }
     path = tmp_path / "outbox.json"
     path.write_bytes(orjson.dumps(document))
     frame = sources.read(path)
@@ -144,10 +155,18 @@ def test_outbox_total_items_mismatch_alone_is_a_warning(tmp_path: Path) -> None:
 
 def test_outbox_author_from_actor_json_when_uri_has_no_name(tmp_path: Path) -> None:
     actor = "https://social.example/ap/users/117020566092212359"
-    note = {"id": f"{actor}/statuses/1", "type": "Note", "content": "x", "attributedTo": actor,
-            "published": "2024-01-01T00:00:00Z"}
-    document = {"type": "OrderedCollection", "totalItems": 1,
-                "orderedItems": [{"type": "Create", "actor": actor, "object": note}]}
+    note = {
+        "id": f"{actor}/statuses/1",
+        "type": "Note",
+        "content": "x",
+        "attributedTo": actor,
+        "published": "2024-01-01T00:00:00Z",
+    }
+    document = {
+        "type": "OrderedCollection",
+        "totalItems": 1,
+        "orderedItems": [{"type": "Create", "actor": actor, "object": note}],
+    }
     (tmp_path / "outbox.json").write_bytes(orjson.dumps(document))
     assert sources.read(tmp_path / "outbox.json")["author"].tolist() == [actor]
     (tmp_path / "actor.json").write_bytes(
@@ -190,10 +209,22 @@ def test_context_response(data_dir: Path) -> None:
     assert answer["parent_id"] == owl["comment_id"] and answer["depth"] == 4
     assert answer["lang"] == "de" and answer["score"] == 0
     assert frame.attrs["gaps"] == [
-        {"platform": "mastodon", "thread_id": root, "parent_id": kim["comment_id"],
-         "kind": "more", "count": 1, "children": []},
-        {"platform": "mastodon", "thread_id": root, "parent_id": owl["comment_id"],
-         "kind": "more", "count": 2, "children": []},
+        {
+            "platform": "mastodon",
+            "thread_id": root,
+            "parent_id": kim["comment_id"],
+            "kind": "more",
+            "count": 1,
+            "children": [],
+        },
+        {
+            "platform": "mastodon",
+            "thread_id": root,
+            "parent_id": owl["comment_id"],
+            "kind": "more",
+            "count": 2,
+            "children": [],
+        },
     ]
 
 
@@ -233,8 +264,9 @@ def test_single_status_and_search_results(tmp_path: Path) -> None:
     assert sources.read(path)["comment_id"].tolist() == [
         "mastodon:https://town.example/users/ann/statuses/8"
     ]
-    path.write_bytes(orjson.dumps({"accounts": [], "statuses": [status("8"), status("9", "8")],
-                                   "hashtags": []}))
+    path.write_bytes(
+        orjson.dumps({"accounts": [], "statuses": [status("8"), status("9", "8")], "hashtags": []})
+    )
     frame = sources.read(path, format="mastodon-api")
     assert frame["parent_id"].tolist()[1] == "mastodon:https://town.example/users/ann/statuses/8"
 
@@ -279,7 +311,11 @@ def test_bad_outbox_names_file_and_record(tmp_path: Path) -> None:
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
     max_leaves=6,
 )
@@ -316,8 +352,10 @@ def test_any_malformed_note_gives_a_workbench_error(
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(key=st.sampled_from(sorted(status("1")) + ["spoiler_text", "media_attachments"]),
-       value=JSON_VALUES)
+@given(
+    key=st.sampled_from(sorted(status("1")) + ["spoiler_text", "media_attachments"]),
+    value=JSON_VALUES,
+)
 def test_any_malformed_status_gives_a_workbench_error(
     tmp_path: Path, key: str, value: object
 ) -> None:

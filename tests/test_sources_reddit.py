@@ -405,9 +405,7 @@ def test_fast_path_matches_checked_path(data_dir: Path, shared_fixtures: Path) -
     records += variants
     numbered = list(enumerate(records, start=1))
     fast = _fill(iter(numbered), path, len(numbered))
-    checked = [
-        comment_row(r, path, n) if "body" in r else fast[n - 1] for n, r in numbered
-    ]
+    checked = [comment_row(r, path, n) if "body" in r else fast[n - 1] for n, r in numbered]
     assert fast == checked
 
 
@@ -458,16 +456,43 @@ def test_thread_comment_error_names_json_path(shared_fixtures: Path, tmp_path: P
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(
-            ["kind", "data", "children", "replies", "id", "name", "body", "author", "title",
-             "created_utc", "parent_id", "link_id", "json", "things", "count", "score",
-             "subreddit", "selftext", "permalink", "edited", "depth", "errors"]
-        ),
-        inner,
-        max_size=6,
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "kind",
+                    "data",
+                    "children",
+                    "replies",
+                    "id",
+                    "name",
+                    "body",
+                    "author",
+                    "title",
+                    "created_utc",
+                    "parent_id",
+                    "link_id",
+                    "json",
+                    "things",
+                    "count",
+                    "score",
+                    "subreddit",
+                    "selftext",
+                    "permalink",
+                    "edited",
+                    "depth",
+                    "errors",
+                ]
+            ),
+            inner,
+            max_size=6,
+        )
     ),
     max_leaves=25,
 )
@@ -487,7 +512,14 @@ def test_any_input_raises_only_workbench_errors(tmp_path_factory, value, name) -
         pass
 
 
-MUTATIONS = st.none() | st.booleans() | st.integers() | st.text(max_size=6) | st.just([]) | st.just({})
+MUTATIONS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.text(max_size=6)
+    | st.just([])
+    | st.just({})
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -500,7 +532,9 @@ def test_mutated_real_thread_raises_only_workbench_errors(shared_fixtures, tmp_p
         if not isinstance(replies, dict) or not replies["data"]["children"]:
             break
         chain = replies["data"]["children"][0]
-    target = data.draw(st.sampled_from([chain, chain["data"], document[0]["data"]["children"][0]["data"]]))
+    target = data.draw(
+        st.sampled_from([chain, chain["data"], document[0]["data"]["children"][0]["data"]])
+    )
     key = data.draw(st.sampled_from(sorted(target)))
     target[key] = data.draw(MUTATIONS)
     path = tmp_path_factory.mktemp("mutated") / "thread.json"

@@ -283,9 +283,7 @@ def test_api_page_document(data_dir: Path) -> None:
     # no conversation_id: the thread is found through the file, else the missing parent
     assert rows["x:1900000000000000105"]["thread_id"] == "x:1900000000000000100"
     assert rows["x:1900000000000000106"]["thread_id"] == "x:1900000000000000999"
-    assert rows["x:1900000000000000107"]["attributes"]["superseded_by"] == (
-        "x:1900000000000000108"
-    )
+    assert rows["x:1900000000000000107"]["attributes"]["superseded_by"] == ("x:1900000000000000108")
     assert frame.attrs["skipped"] == [
         (
             "resource_not_found",
@@ -396,7 +394,11 @@ def test_bad_flat_reference_names_the_field(tmp_path: Path) -> None:
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
     max_leaves=6,
 )
@@ -429,8 +431,10 @@ def test_any_malformed_api_tweet_gives_a_workbench_error(
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(key=st.sampled_from(sorted(TWEET) + ["entities", "edit_info", "retweeted_status"]),
-       value=JSON_VALUES)
+@given(
+    key=st.sampled_from(sorted(TWEET) + ["entities", "edit_info", "retweeted_status"]),
+    value=JSON_VALUES,
+)
 def test_any_malformed_archive_tweet_gives_a_workbench_error(
     tmp_path: Path, key: str, value: object
 ) -> None:
@@ -446,7 +450,14 @@ def test_any_malformed_archive_tweet_gives_a_workbench_error(
 
 def test_language_codes() -> None:
     assert [iso639_1(v) for v in ("en", "pt-BR", "qme", "und", "zxx", "in", "ckb", 3)] == [
-        "en", "pt", None, None, None, "id", None, None,
+        "en",
+        "pt",
+        None,
+        None,
+        None,
+        "id",
+        None,
+        None,
     ]
 
 

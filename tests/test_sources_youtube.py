@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import random
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from workbench import sources
-from workbench.errors import RecordError, SourceError
+from workbench.errors import RecordError, SourceError, WorkbenchError
 from workbench.sources.youtube import takeout_text
 
 
@@ -115,6 +117,17 @@ def test_reply_pages(youtube: Path) -> None:
         "this is the second reply!",
         "hey, this is the replay",
     ]
+
+
+def test_replies_before_their_thread_in_one_file_join_it(youtube: Path, tmp_path: Path) -> None:
+    names = ("comments_by_parent_paged_1.json", "comment_threads_all_to_me.json")
+    pages = [json.loads((youtube / name).read_text()) for name in names]
+    combined = tmp_path / "mixed.json"
+    combined.write_text(json.dumps(pages))
+    frame = sources.read(combined).set_index("comment_id")
+    reply = frame.loc["youtube:Ugw5zYU6n9pmIgAZWvN4AaABAg.91zT3cYb5B291za6voUoRh"]
+    assert reply["thread_id"] == "youtube:video:JE8xdDp5B8Q"  # the top-level comment's video
+    assert not any("no video id" in w for w in frame.attrs["warnings"])
 
 
 # --- hand-written API fixtures --------------------------------------------------------
@@ -270,3 +283,28 @@ def test_takeout_header_only_and_missing_column(tmp_path: Path) -> None:
         SourceError, match=r"other.csv, row 1: lacks the Takeout column\(s\) 'comment text'"
     ):
         sources.read(other, format="youtube-takeout")
+
+
+def test_random_damage_only_raises_workbench_errors(youtube: Path, tmp_path: Path) -> None:
+    rng = random.Random(11)
+    values = [None, 0, -1, 2.5, "", "x", [], {}, [None], {"a": 1}, True, 10**30, "2026-01-01"]
+    for name in ("comment_threads_all_to_me.json", "comments_by_parent_paged_1.json"):
+        original = json.loads((youtube / name).read_text())
+        for _ in range(150):
+            document = copy.deepcopy(original)
+            node = document
+            for _depth in range(rng.randint(1, 7)):
+                keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+                if not keys:
+                    break
+                key = rng.choice(keys)
+                if rng.random() < 0.3 or not isinstance(node[key], dict | list):
+                    node[key] = copy.deepcopy(rng.choice(values))
+                    break
+                node = node[key]
+            path = tmp_path / name
+            path.write_text(json.dumps(document))
+            try:
+                sources.read(path, format="youtube-api")
+            except WorkbenchError:
+                pass

@@ -21,17 +21,35 @@ def upload(*files: tuple[str, bytes]) -> tuple[dict, ...]:
     """What ipywidgets 8 FileUpload.value holds after a browser upload."""
     # ``last_modified`` must be a datetime: the widget serialises it with .timestamp().
     now = datetime.now(UTC)
-    return tuple({"name": name, "content": memoryview(content), "size": len(content),
-                  "type": "", "last_modified": now} for name, content in files)
+    return tuple(
+        {
+            "name": name,
+            "content": memoryview(content),
+            "size": len(content),
+            "type": "",
+            "last_modified": now,
+        }
+        for name, content in files
+    )
 
 
 def dump(start: int, count: int) -> bytes:
     lines = []
     for n in range(start, start + count):
-        lines.append(json.dumps({
-            "id": f"c{n}", "author": RAW_AUTHORS[n % 2], "body": f"Comment {n} <about> queues",
-            "created_utc": 1710000000 + n, "score": 1, "parent_id": "t3_p1",
-            "link_id": "t3_p1", "subreddit": "x"}))
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"c{n}",
+                    "author": RAW_AUTHORS[n % 2],
+                    "body": f"Comment {n} <about> queues",
+                    "created_utc": 1710000000 + n,
+                    "score": 1,
+                    "parent_id": "t3_p1",
+                    "link_id": "t3_p1",
+                    "subreddit": "x",
+                }
+            )
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -70,8 +88,7 @@ def test_the_view_is_one_displayable_widget(view: ImportView) -> None:
     assert view.mapping_box.layout.display == "none"
 
 
-def test_upload_then_import_shows_counts_and_preview(view: ImportView,
-                                                     project: Project) -> None:
+def test_upload_then_import_shows_counts_and_preview(view: ImportView, project: Project) -> None:
     view.upload.value = upload(("export.ndjson", dump(1, 4)))
     assert "export.ndjson" in view.files.value and "reddit-dump" in view.files.value
     view.import_button.click()
@@ -88,8 +105,9 @@ def test_upload_then_import_shows_counts_and_preview(view: ImportView,
     assert not view.import_button.disabled
 
 
-def test_bad_file_shows_the_banner_then_a_good_import_hides_it(view: ImportView,
-                                                               project: Project) -> None:
+def test_bad_file_shows_the_banner_then_a_good_import_hides_it(
+    view: ImportView, project: Project
+) -> None:
     view.upload.value = upload(("broken.ndjson", BROKEN))
     view.import_button.click()
     assert banner_visible(view)
@@ -112,8 +130,7 @@ def test_empty_upload_is_shown_in_the_banner(view: ImportView) -> None:
     assert "nothing to import" in view.error_banner.value
 
 
-def test_csv_shows_the_mapping_and_imports_through_it(view: ImportView,
-                                                      project: Project) -> None:
+def test_csv_shows_the_mapping_and_imports_through_it(view: ImportView, project: Project) -> None:
     view.upload.value = upload(("survey.csv", SURVEY))
     assert view.mapping_box.layout.display != "none"
     columns = [value for _, value in view.mapping["text"].options if value]
@@ -159,8 +176,9 @@ def test_reimport_says_nothing_new(view: ImportView) -> None:
     assert "No new comments" in view.preview.outputs[0]["data"]["text/plain"]
 
 
-def test_a_bug_is_shown_not_swallowed(view: ImportView, monkeypatch: pytest.MonkeyPatch,
-                                     caplog: pytest.LogCaptureFixture) -> None:
+def test_a_bug_is_shown_not_swallowed(
+    view: ImportView, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     view.upload.value = upload(("export.ndjson", dump(1, 1)))
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -181,3 +199,10 @@ def test_for_project_opens_the_folder(project: Project) -> None:
         assert view.session.stats()["comments"] == 0
     finally:
         view.session.project.close()
+
+
+def test_loader_notes_are_shown_with_the_summary(view: ImportView) -> None:
+    view.upload.value = upload(("twice.csv", b"Comment,Comment\nhello,again\n"))
+    view.import_button.click()
+    assert not banner_visible(view), view.error_banner.value
+    assert "Notes" in view.summary.value and "Comment_2" in view.summary.value

@@ -64,24 +64,44 @@ def init(project: Path, name: str | None, as_json: bool) -> None:
 @main.command(name="import")
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "format_", default="auto", show_default=True,
-              help="Format of the files; see `workbench formats`.")
+@click.option(
+    "--format",
+    "format_",
+    default="auto",
+    show_default=True,
+    help="Format of the files; see `workbench formats`.",
+)
 @click.option("--text-column", help="CSV/Excel: column holding the comment text.")
 @click.option("--id-column", help="CSV/Excel: column holding a unique id.")
 @click.option("--time-column", help="CSV/Excel: column holding the date and time.")
 @click.option("--author-column", help="CSV/Excel: column holding the author.")
 @click.option("--thread-column", help="CSV/Excel: column naming the thread or question.")
 @click.option("--parent-column", help="CSV/Excel: column holding the id replied to.")
-@click.option("--platform", default="csv", show_default=True,
-              help="CSV/Excel: platform name recorded for the rows.")
+@click.option(
+    "--platform",
+    default="csv",
+    show_default=True,
+    help="CSV/Excel: platform name recorded for the rows.",
+)
 @click.option("--dayfirst", is_flag=True, help="CSV/Excel: read 02/03/2026 as 2 March.")
 @click.option("--sheet", help="Excel: sheet name (default: the first).")
 @json_option
 @_friendly_errors
-def import_(project: Path, files: tuple[Path, ...], format_: str, text_column: str | None,
-            id_column: str | None, time_column: str | None, author_column: str | None,
-            thread_column: str | None, parent_column: str | None, platform: str,
-            dayfirst: bool, sheet: str | None, as_json: bool) -> None:
+def import_(
+    project: Path,
+    files: tuple[Path, ...],
+    format_: str,
+    text_column: str | None,
+    id_column: str | None,
+    time_column: str | None,
+    author_column: str | None,
+    thread_column: str | None,
+    parent_column: str | None,
+    platform: str,
+    dayfirst: bool,
+    sheet: str | None,
+    as_json: bool,
+) -> None:
     """Import export FILES into PROJECT (one transaction: all land or none)."""
     from workbench.project import Project
     from workbench.sources import ColumnMapping
@@ -89,13 +109,35 @@ def import_(project: Path, files: tuple[Path, ...], format_: str, text_column: s
     mapping = None
     if text_column:
         mapping = ColumnMapping(
-            text_column=text_column, id_column=id_column, time_column=time_column,
-            author_column=author_column, thread_column=thread_column,
-            parent_column=parent_column, platform=platform, dayfirst=dayfirst, sheet=sheet,
+            text_column=text_column,
+            id_column=id_column,
+            time_column=time_column,
+            author_column=author_column,
+            thread_column=thread_column,
+            parent_column=parent_column,
+            platform=platform,
+            dayfirst=dayfirst,
+            sheet=sheet,
         )
+    progress = _progress_line()
     with Project.open(project) as opened:
-        report = opened.import_files(list(files), format=format_, mapping=mapping)
+        report = opened.import_files(
+            list(files), format=format_, mapping=mapping, progress=progress
+        )
+    if progress is not None:
+        click.echo("", err=True)
     _emit(report.as_dict(), as_json, _render_import)
+
+
+def _progress_line() -> Callable[[str, int], None] | None:
+    """A one-line row counter on stderr, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(file: str, rows: int) -> None:
+        click.echo(f"\r{Path(file).name}: {rows:,} rows read", err=True, nl=False)
+
+    return show
 
 
 def _render_import(data: dict[str, Any]) -> str:
@@ -162,8 +204,13 @@ def events(project: Path, kind: str | None, as_json: bool) -> None:
     with Project.open(project) as opened:
         frame = opened.store.events(kind)
     records = frame.to_dict(orient="records")
-    _emit(records, as_json, lambda rows: "\n".join(
-        f"{r['event_id']:>5} {r['at']} {r['actor']:<12} {r['kind']}" for r in rows))
+    _emit(
+        records,
+        as_json,
+        lambda rows: "\n".join(
+            f"{r['event_id']:>5} {r['at']} {r['actor']:<12} {r['kind']}" for r in rows
+        ),
+    )
 
 
 @main.command(name="settings")
@@ -180,8 +227,7 @@ def settings_(project: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("project", type=click.Path(file_okay=False, path_type=Path),
-                default="demo-project")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default="demo-project")
 @click.option("--force", is_flag=True, help="Replace an existing demo project.")
 @json_option
 @_friendly_errors
@@ -190,8 +236,14 @@ def demo(project: Path, force: bool, as_json: bool) -> None:
     from workbench.demo.builder import build_demo_project
 
     report = build_demo_project(project, force=force)
-    _emit(report, as_json, lambda d: f"demo project ready in {d['project']}: "
-          f"{d['stats']['comments']} comments in {d['stats']['threads']} threads")
+    _emit(
+        report,
+        as_json,
+        lambda d: (
+            f"demo project ready in {d['project']}: "
+            f"{d['stats']['comments']} comments in {d['stats']['threads']} threads"
+        ),
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

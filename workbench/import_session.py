@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,7 +58,7 @@ ROLE_HINTS: dict[str, tuple[str, ...]] = {
     "author": ("author", "user", "username", "name", "respondent", "handle", "who"),
     "thread": ("thread", "thread_id", "topic", "question", "conversation_id"),
     "parent": ("parent", "parent_id", "in_reply_to", "reply_to"),
-}
+}  # fmt: skip
 PREVIEW_TEXT_CHARS = 200
 UPLOADS_DIR = "uploads"
 NEEDS_MAPPING = "needs a column mapping"
@@ -117,12 +117,15 @@ class ImportOutcome:
         :data:`PREVIEW_TEXT_CHARS` characters).
     error : str or None
         The error message, if the import failed (then the project is unchanged).
+    warnings : list of str
+        Notes the loaders made about the files (``"file: note"``), worth showing.
     """
 
     report: ImportReport | None = None
     summary: list[dict[str, Any]] = field(default_factory=list)
     preview: pd.DataFrame = field(default_factory=lambda: empty_preview())
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -297,8 +300,9 @@ class ImportSession:
 
     # -- staging -------------------------------------------------------------------
 
-    def stage(self, uploads: Iterable[tuple[str, bytes | bytearray | memoryview]]
-              ) -> list[StagedFile]:
+    def stage(
+        self, uploads: Iterable[tuple[str, bytes | bytearray | memoryview]]
+    ) -> list[StagedFile]:
         """Copy uploaded files into ``cache/uploads/<timestamp>/`` and detect their formats.
 
         Parameters
@@ -368,7 +372,12 @@ class ImportSession:
 
     # -- importing -----------------------------------------------------------------
 
-    def run(self, format: str = "auto", mapping: ColumnMapping | None = None) -> ImportOutcome:
+    def run(
+        self,
+        format: str = "auto",
+        mapping: ColumnMapping | None = None,
+        progress: Callable[[str, int], None] | None = None,
+    ) -> ImportOutcome:
         """Import the staged files into the project, all or nothing.
 
         Parameters
@@ -378,6 +387,8 @@ class ImportSession:
             each file's detected format.
         mapping : ColumnMapping, optional
             Column mapping for generic tables.
+        progress : callable, optional
+            Called as ``progress(file name, rows so far)`` after each batch.
 
         Returns
         -------
@@ -386,7 +397,7 @@ class ImportSession:
             :class:`~workbench.errors.WorkbenchError` stopped the import.
         """
         try:
-            outcome = self._run(format, mapping)
+            outcome = self._run(format, mapping, progress)
         except WorkbenchError as exc:
             outcome = ImportOutcome(error=str(exc))
         self.last_outcome = outcome
@@ -406,7 +417,12 @@ class ImportSession:
             return self.last_outcome
         return self.run(format, mapping)
 
-    def _run(self, format: str, mapping: ColumnMapping | None) -> ImportOutcome:
+    def _run(
+        self,
+        format: str,
+        mapping: ColumnMapping | None,
+        progress: Callable[[str, int], None] | None,
+    ) -> ImportOutcome:
         if not self.staged:
             raise SourceError(None, "there is nothing to import", hint="Upload files first")
         if format != "auto" and format not in formats():
@@ -419,30 +435,39 @@ class ImportSession:
             listed = ", ".join(repr(c) for c in table.columns) or "(none found)"
             raise SourceError(
                 table.name,
-                f"is a generic table and {NEEDS_MAPPING}: say which column holds the "
-                "comment text",
+                f"is a generic table and {NEEDS_MAPPING}: say which column holds the comment text",
                 hint=f"Its columns: {listed}. Choose the text column (and optionally id, "
                 "time, author, thread and parent columns), then import again",
             )
+
+        def named(path: str, rows: int) -> None:
+            if progress is not None:
+                progress(Path(path).name, rows)
+
         report = self.project.import_files(
-            [staged.path for staged in self.staged], format=format, mapping=mapping
-        )
+            [staged.path for staged in self.staged], format=format, mapping=mapping,
+            progress=named,
+        )  # fmt: skip
+        warnings = [f"{Path(f.file).name}: {note}" for f in report.files for note in f.warnings]
         return ImportOutcome(
-            report=report, summary=summary_rows(report), preview=self.preview(report)
+            report=report,
+            summary=summary_rows(report),
+            preview=self.preview(report),
+            warnings=warnings,
         )
 
     def preview(self, report: ImportReport) -> pd.DataFrame:
-        """Return up to ``preview_rows`` comments first stored by ``report``'s import.
+        """Return up to ``preview_rows`` comments stored or changed by ``report``'s import.
 
-        Only pseudonyms appear (the frame is read without raw handles); comments that
-        were already in the project (updated or duplicate) are not shown.
+        Only pseudonyms appear (the frame is read without raw handles).
         """
-        ids = {f.import_id for f in report.files}
-        frame = self.project.comments(private=False)
-        if frame.empty or not ids:
+        ids = [f.import_id for f in report.files]
+        if not ids:
             return empty_preview()
-        mine = frame.loc[frame["import_id"].isin(ids), list(PREVIEW_COLUMNS)]
-        mine = mine.head(self.preview_rows).reset_index(drop=True)
+        frame = self.project.comments(private=False, import_ids=ids, limit=self.preview_rows)
+        if frame.empty:
+            return empty_preview()
+        mine = frame.loc[:, list(PREVIEW_COLUMNS)].reset_index(drop=True)
         mine["text"] = mine["text"].map(_shorten, na_action="ignore")
         return mine
 

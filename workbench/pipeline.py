@@ -3,8 +3,9 @@
 SQLite inserts and the Python work of parsing, normalising and pseudonymising an
 export each take about half the time of an import. For large files,
 :func:`produce_batches` runs the reading side in a worker process
-(``python -m workbench.pipeline``) that hands finished column batches over a pipe (so memory stays flat however
-large the file is); the calling process only writes. Small files, and machines
+(``python -m workbench.pipeline``) that hands finished column batches over a
+pipe (so memory stays flat however large the file is); the calling process only
+writes. Small files, and machines
 with one core, are read in-process, where a worker would only add start-up time.
 Either way the caller sees the same sequence of batches and the same errors.
 """
@@ -51,8 +52,9 @@ def _pseudonymised(batches: Iterator[ColumnBatch], key: bytes) -> Iterator[Colum
         yield columns, batch
 
 
-def read_batches(path: Path, format: str, mapping: ColumnMapping | None, batch_size: int,
-                 key: bytes) -> tuple[str, Iterator[ColumnBatch]]:
+def read_batches(
+    path: Path, format: str, mapping: ColumnMapping | None, batch_size: int, key: bytes
+) -> tuple[str, Iterator[ColumnBatch]]:
     """Finished, pseudonymised column batches of one file, read in this process."""
     name, batches = iter_batches(path, format, mapping=mapping, batch_size=batch_size)
     return name, _pseudonymised(batches, key)
@@ -64,8 +66,9 @@ def _send(stream: BinaryIO, kind: str, payload: object) -> None:
         columns, batch = payload  # type: ignore[misc]
         data = marshal.dumps(columns)
         meta = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
-        stream.write(kind.encode() + len(data).to_bytes(8, "little")
-                     + len(meta).to_bytes(8, "little"))
+        stream.write(
+            kind.encode() + len(data).to_bytes(8, "little") + len(meta).to_bytes(8, "little")
+        )
         stream.write(data)
         stream.write(meta)
     else:
@@ -123,8 +126,9 @@ def _use_worker(path: Path) -> bool:
     return size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1
 
 
-def produce_batches(path: Path, format: str, mapping: ColumnMapping | None, batch_size: int,
-                    key: bytes) -> tuple[str, Iterator[ColumnBatch]]:
+def produce_batches(
+    path: Path, format: str, mapping: ColumnMapping | None, batch_size: int, key: bytes
+) -> tuple[str, Iterator[ColumnBatch]]:
     """Finished, pseudonymised column batches of one file, read where it is fastest.
 
     Returns
@@ -139,7 +143,8 @@ def produce_batches(path: Path, format: str, mapping: ColumnMapping | None, batc
         return read_batches(path, format, mapping, batch_size, key)
     process = subprocess.Popen(
         [sys.executable, "-m", "workbench.pipeline"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
     )
     assert process.stdin is not None and process.stdout is not None
     _send(process.stdin, _ARGS, (path, format, mapping, batch_size, key))

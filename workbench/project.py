@@ -22,8 +22,8 @@ import pandas as pd
 
 from workbench import settings as settings_module
 from workbench.errors import ProjectError, WorkbenchError
-from workbench.privacy import new_key
 from workbench.pipeline import collector_paused, produce_batches
+from workbench.privacy import new_key
 from workbench.sources import ColumnMapping
 from workbench.store import Store
 
@@ -96,8 +96,9 @@ class Project:
     # -- lifecycle ------------------------------------------------------------------
 
     @classmethod
-    def init(cls, root: str | Path, *, name: str | None = None, actor: str | None = None
-             ) -> Project:
+    def init(
+        cls, root: str | Path, *, name: str | None = None, actor: str | None = None
+    ) -> Project:
         """Create a new project folder.
 
         Raises
@@ -117,14 +118,13 @@ class Project:
         os.chmod(key_path, 0o600)
         project = cls.open(root, overrides={"actor": actor}, create=True)
         with project.store.transaction():
-            project.store.append_event(
-                "project-created", {"name": values["name"]}, project.actor
-            )
+            project.store.append_event("project-created", {"name": values["name"]}, project.actor)
         return project
 
     @classmethod
-    def open(cls, root: str | Path, *, overrides: dict[str, Any] | None = None,
-             create: bool = False) -> Project:
+    def open(
+        cls, root: str | Path, *, overrides: dict[str, Any] | None = None, create: bool = False
+    ) -> Project:
         """Open the project in folder ``root``.
 
         Raises
@@ -208,8 +208,13 @@ class Project:
             result.languages_detected = self.detect_languages()
         return result
 
-    def _import_one(self, path: Path, format: str, mapping: ColumnMapping | None,
-                    progress: Callable[[str, int], None] | None) -> FileReport:
+    def _import_one(
+        self,
+        path: Path,
+        format: str,
+        mapping: ColumnMapping | None,
+        progress: Callable[[str, int], None] | None,
+    ) -> FileReport:
         name, batches = produce_batches(
             path, format, mapping, int(self.settings["batch_size"]), self._key
         )
@@ -247,17 +252,28 @@ class Project:
         while rows := self.store.texts_missing_language(after, batch):
             labels = detect_languages([text for _, text in rows])
             with self.store.transaction():
-                self.store.set_languages([(rowid, lang) for (rowid, _), lang in
-                                          zip(rows, labels, strict=True)])
+                self.store.set_languages(
+                    [(rowid, lang) for (rowid, _), lang in zip(rows, labels, strict=True)]
+                )
             after = rows[-1][0]
             done += len(rows)
         return done
 
     # -- reading --------------------------------------------------------------------
 
-    def comments(self, *, private: bool = False) -> pd.DataFrame:
-        """All comments (raw handles only with ``private=True``)."""
-        return self.store.comments(private=private)
+    def comments(
+        self,
+        *,
+        private: bool = False,
+        import_ids: Sequence[int] | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Comments as a comments frame (raw handles only with ``private=True``).
+
+        ``import_ids`` keeps the comments those imports stored or changed; ``limit``
+        caps the number of rows. See :meth:`Store.comments`.
+        """
+        return self.store.comments(private=private, import_ids=import_ids, limit=limit)
 
     def stats(self) -> dict[str, Any]:
         """Counts describing the project (see :meth:`Store.stats`)."""

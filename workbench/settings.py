@@ -64,8 +64,16 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
         return value
     if isinstance(value, str):
         text = value.strip()
-        if setting.type is bool and text.lower() in ("1", "true", "yes", "on", "0", "false", "no",
-                                                     "off"):
+        if setting.type is bool and text.lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+            "0",
+            "false",
+            "no",
+            "off",
+        ):
             return text.lower() in ("1", "true", "yes", "on")
         if setting.type is int:
             try:

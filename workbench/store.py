@@ -28,8 +28,10 @@ INSERT_COLUMNS: tuple[str, ...] = tuple(c for c in COMMENT_COLUMN_NAMES if c != 
 
 # On a re-import: a deleted or removed copy never wipes text captured earlier (the
 # row is marked deleted and keeps its text); unknown values never erase known ones.
-_KEEP_TEXT = "CASE WHEN excluded.is_deleted AND NOT comments.is_deleted THEN comments.{0} " \
-             "ELSE excluded.{0} END"
+_KEEP_TEXT = (
+    "CASE WHEN excluded.is_deleted AND NOT comments.is_deleted THEN comments.{0} "
+    "ELSE excluded.{0} END"
+)
 _UPSERT_SET = {
     "text": _KEEP_TEXT.format("text"),
     "text_raw": _KEEP_TEXT.format("text_raw"),
@@ -40,8 +42,19 @@ _UPSERT_SET = {
     "lang": "COALESCE(excluded.lang, comments.lang)",
     "created_at": "COALESCE(excluded.created_at, comments.created_at)",
 }
-_COMPARED = ("parent_id", "thread_id", "kind", "title", "score", "url", "attributes",
-             "is_deleted", "text", "author", "created_at")
+_COMPARED = (
+    "parent_id",
+    "thread_id",
+    "kind",
+    "title",
+    "score",
+    "url",
+    "attributes",
+    "is_deleted",
+    "text",
+    "author",
+    "created_at",
+)
 
 
 def _upsert_sql() -> str:
@@ -92,7 +105,7 @@ def sqlite_path(url: str, base: Path) -> Path:
         For a URL that is not a SQLite URL (e.g. ``postgresql://``, not yet supported).
     """
     if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
+        path = Path(url[len("sqlite:///") :])
         return path if path.is_absolute() else base / path
     scheme = url.split(":", 1)[0]
     raise StoreError(
@@ -131,8 +144,13 @@ class Store:
             connection.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
             raise ProjectError(f"{path}: is not a workbench database ({exc})") from None
-        for pragma in ("synchronous=NORMAL", "foreign_keys=ON", "temp_store=MEMORY",
-                       "cache_size=-65536", "busy_timeout=10000"):
+        for pragma in (
+            "synchronous=NORMAL",
+            "foreign_keys=ON",
+            "temp_store=MEMORY",
+            "cache_size=-65536",
+            "busy_timeout=10000",
+        ):
             connection.execute(f"PRAGMA {pragma}")
         store = cls(connection, path)
         store.upgrade()
@@ -175,10 +193,12 @@ class Store:
                     f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
                 )
             except sqlite3.Error as exc:
-                self.connection.execute("ROLLBACK") if self.connection.in_transaction else None
+                if self.connection.in_transaction:
+                    self.connection.execute("ROLLBACK")
+                saved = f" (backup: {backup})" if backup else ""
                 raise ProjectError(
                     f"{self.path}: migration {name} failed ({exc}); "
-                    f"the database is unchanged{' and backed up at ' + str(backup) if backup else ''}"
+                    f"the database is unchanged{saved}"
                 ) from None
         return backup
 
@@ -271,8 +291,7 @@ class Store:
     def _stored_ids(self, ids: list[str]) -> set[str]:
         """The subset of ``ids`` already in the comments table."""
         found = self.connection.execute(
-            "SELECT comment_id FROM comments WHERE comment_id IN "
-            "(SELECT value FROM json_each(?))",
+            "SELECT comment_id FROM comments WHERE comment_id IN (SELECT value FROM json_each(?))",
             (orjson.dumps(ids),),
         ).fetchall()
         return {row[0] for row in found}
@@ -285,11 +304,18 @@ class Store:
             key_text = "\x1f".join(
                 [gap["kind"], gap.get("thread_id") or "", gap.get("parent_id") or "", *children]
             )
-            rows.append((
-                hashlib.sha1(key_text.encode()).hexdigest(), gap["platform"], gap["thread_id"],
-                gap.get("parent_id"), gap["kind"], gap.get("count"),
-                orjson.dumps(children).decode() if children else None, import_id,
-            ))
+            rows.append(
+                (
+                    hashlib.sha1(key_text.encode()).hexdigest(),
+                    gap["platform"],
+                    gap["thread_id"],
+                    gap.get("parent_id"),
+                    gap["kind"],
+                    gap.get("count"),
+                    orjson.dumps(children).decode() if children else None,
+                    import_id,
+                )
+            )
         cursor = self.connection.executemany(
             "INSERT OR IGNORE INTO gaps (gap_key, platform, thread_id, parent_id, kind, count, "
             "children, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -341,7 +367,14 @@ class Store:
 
     # -- reading --------------------------------------------------------------------
 
-    def comments(self, *, private: bool = False, thread_id: str | None = None) -> pd.DataFrame:
+    def comments(
+        self,
+        *,
+        private: bool = False,
+        thread_id: str | None = None,
+        import_ids: Iterable[int] | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
         """Stored comments as a comments frame (see :mod:`workbench.frames`).
 
         Parameters
@@ -351,13 +384,30 @@ class Store:
             around for analysis carry pseudonyms only.
         thread_id : str, optional
             Only this thread.
+        import_ids : iterable of int, optional
+            Only comments stored or last changed by these imports.
+        limit : int, optional
+            At most this many rows (in storage order).
         """
         sql = f"SELECT {', '.join(COMMENT_COLUMN_NAMES)} FROM comments"
-        params: tuple = ()
+        clauses: list[str] = []
+        params: list[Any] = []
         if thread_id is not None:
-            sql += " WHERE thread_id = ?"
-            params = (thread_id,)
-        frame = pd.read_sql_query(sql + " ORDER BY rowid", self.connection, params=params)
+            clauses.append("thread_id = ?")
+            params.append(thread_id)
+        if import_ids is not None:
+            wanted = orjson.dumps(sorted(set(import_ids))).decode()
+            clauses.append(
+                "(import_id IN (SELECT value FROM json_each(?))"
+                " OR last_import_id IN (SELECT value FROM json_each(?)))"
+            )
+            params.extend([wanted, wanted])
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY rowid"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        frame = pd.read_sql_query(sql, self.connection, params=params)
         from workbench.frames import COMMENT_COLUMNS
 
         for column in COMMENT_COLUMNS:
@@ -383,21 +433,25 @@ class Store:
             "SELECT count(*), count(DISTINCT thread_id), count(DISTINCT author_pseudonym) "
             "FROM comments"
         ).fetchone()
-        by_platform = dict(query(
-            "SELECT platform, count(*) FROM comments GROUP BY platform ORDER BY platform"
-        ).fetchall())
+        by_platform = dict(
+            query(
+                "SELECT platform, count(*) FROM comments GROUP BY platform ORDER BY platform"
+            ).fetchall()
+        )
         by_kind = dict(query("SELECT kind, count(*) FROM comments GROUP BY kind").fetchall())
         deleted = query("SELECT count(*) FROM comments WHERE is_deleted").fetchone()[0]
         gap_rows = query(
             "SELECT kind, count(*), coalesce(sum(count), 0) FROM gaps GROUP BY kind"
         ).fetchall()
-        skipped = dict(query(
-            "SELECT reason, count(*) FROM skipped GROUP BY reason ORDER BY reason"
-        ).fetchall())
-        languages = dict(query(
-            "SELECT coalesce(lang, 'pending'), count(*) FROM comments GROUP BY lang "
-            "ORDER BY count(*) DESC"
-        ).fetchall())
+        skipped = dict(
+            query("SELECT reason, count(*) FROM skipped GROUP BY reason ORDER BY reason").fetchall()
+        )
+        languages = dict(
+            query(
+                "SELECT coalesce(lang, 'pending'), count(*) FROM comments GROUP BY lang "
+                "ORDER BY count(*) DESC"
+            ).fetchall()
+        )
         revisions = query("SELECT count(*) FROM comment_revisions").fetchone()[0]
         imports = query("SELECT count(*) FROM imports").fetchone()[0]
         return {

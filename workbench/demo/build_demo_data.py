@@ -6,9 +6,10 @@ Run from the repository root::
     python -m workbench.demo.build_demo_data --check  # fail if the files are stale
 
 The comments themselves are written out in :mod:`workbench.demo.corpus`; the
-format writers live in :mod:`workbench.demo.formats_threads` and
-:mod:`workbench.demo.formats_feeds`. Standard library only, and deterministic:
-the same corpus always gives byte-identical files. After writing, every file is
+format writers live in :mod:`workbench.demo.formats_reddit`,
+:mod:`workbench.demo.formats_mastodon` and :mod:`workbench.demo.formats_feeds`.
+Standard library only, and deterministic: the same corpus always gives
+byte-identical files. After writing, every file is
 read back and checked (it parses, ids are unique, every parent reference
 resolves, replies come after their parents) and ``data/README.md`` is rewritten
 with the counts found.
@@ -32,7 +33,8 @@ from workbench.demo.formats_feeds import (  # noqa: E402
     build_x,
     build_youtube,
 )
-from workbench.demo.formats_threads import build_mastodon, build_reddit  # noqa: E402
+from workbench.demo.formats_mastodon import build_mastodon  # noqa: E402
+from workbench.demo.formats_reddit import build_reddit  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -58,30 +60,46 @@ def render() -> tuple[dict[str, bytes], dict[str, dict[str, Any]]]:
         "youtube_comment_threads_page1.json": _json(youtube_pages[0]),
         "youtube_comment_threads_page2.json": _json(youtube_pages[1]),
         "x_api_v2_replies.jsonl": b"".join(
-            json.dumps(page, ensure_ascii=False).encode("utf-8") + b"\n" for page in x_pages),
+            json.dumps(page, ensure_ascii=False).encode("utf-8") + b"\n" for page in x_pages
+        ),
         "facebook_comments.json": facebook.encode("ascii"),
         "consultation_survey.csv": survey,
     }
-    counts = {"reddit": reddit_counts, "mastodon": mastodon_counts, "youtube": youtube_counts,
-              "x": x_counts, "facebook": facebook_counts, "survey": survey_counts}
+    counts = {
+        "reddit": reddit_counts,
+        "mastodon": mastodon_counts,
+        "youtube": youtube_counts,
+        "x": x_counts,
+        "facebook": facebook_counts,
+        "survey": survey_counts,
+    }
     return files, counts
 
 
 def main(argv: list[str] | None = None) -> int:
     """Write (or with ``--check`` compare) the demo data files; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="compare with the files on disk instead of writing them")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="compare with the files on disk instead of writing them",
+    )
     parser.add_argument("--out", type=Path, default=DATA, help="output folder")
     args = parser.parse_args(argv)
     files, counts = render()
     files["README.md"] = demo_readme.render(counts).encode("utf-8")
     if args.check:
-        stale = [name for name, data in files.items()
-                 if not (args.out / name).is_file() or (args.out / name).read_bytes() != data]
+        stale = [
+            name
+            for name, data in files.items()
+            if not (args.out / name).is_file() or (args.out / name).read_bytes() != data
+        ]
         if stale:
-            print(f"stale demo data in {args.out}: {', '.join(stale)}; "
-                  "run python -m workbench.demo.build_demo_data", file=sys.stderr)
+            print(
+                f"stale demo data in {args.out}: {', '.join(stale)}; "
+                "run python -m workbench.demo.build_demo_data",
+                file=sys.stderr,
+            )
             return 1
     else:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -95,8 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"count mismatch: {line}", file=sys.stderr)
     if not problems and not mismatched:
         total = sum(found[k]["comments"] for k in found)
-        print(f"{'checked' if args.check else 'wrote'} {len(files)} files in {args.out}: "
-              f"{total} comments/posts in all")
+        print(
+            f"{'checked' if args.check else 'wrote'} {len(files)} files in {args.out}: "
+            f"{total} comments/posts in all"
+        )
     return 1 if problems or mismatched else 0
 
 

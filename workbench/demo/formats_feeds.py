@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import re
@@ -14,7 +13,7 @@ from .corpus import facebook as fcorpus
 from .corpus import survey as scorpus
 from .corpus import x as xcorpus
 from .corpus import youtube as ycorpus
-from .timeline import iso, link_levels, number, parse_time, schedule, token, unit
+from .timeline import escape_html, iso, link_levels, number, parse_time, schedule, token, unit
 
 # -------------------------------------------------------------------------- YouTube
 
@@ -36,19 +35,23 @@ def youtube_html(text: str) -> str:
         pieces, pos = [], 0
         pattern = re.compile(f"{_URL.pattern}|{_TIMESTAMP.pattern}|{_HANDLE.pattern}")
         for match in pattern.finditer(line):
-            pieces.append(html.escape(line[pos:match.start()]))
+            pieces.append(escape_html(line[pos : match.start()]))
             found = match.group(0)
             if found.startswith("http"):
-                pieces.append(f'<a href="{html.escape(found)}">{html.escape(found)}</a>')
+                pieces.append(f'<a href="{escape_html(found)}">{escape_html(found)}</a>')
             elif found.startswith("@"):
-                pieces.append(f'<a href="http://www.youtube.com/channel/{_channel_id(found)}">'
-                              f"{html.escape(found)}</a>")
+                pieces.append(
+                    f'<a href="http://www.youtube.com/channel/{_channel_id(found)}">'
+                    f"{escape_html(found)}</a>"
+                )
             else:
                 seconds = int(match.group(1)) * 60 + int(match.group(2))
-                pieces.append(f'<a href="https://www.youtube.com/watch?v={ycorpus.VIDEO_ID}'
-                              f'&amp;t={seconds}">{found}</a>')
+                pieces.append(
+                    f'<a href="https://www.youtube.com/watch?v={ycorpus.VIDEO_ID}'
+                    f'&amp;t={seconds}">{found}</a>'
+                )
             pos = match.end()
-        pieces.append(html.escape(line[pos:]))
+        pieces.append(escape_html(line[pos:]))
         out.append("".join(pieces))
     return "<br>".join(out)
 
@@ -58,22 +61,34 @@ def _youtube_comment(entry: dict[str, Any], comment_id: str, parent_id: str | No
     published = entry["time"].replace(microsecond=0)
     updated = published + timedelta(minutes=entry.get("edited", 0))
     snippet: dict[str, Any] = {
-        "channelId": _channel_id(ycorpus.CHANNEL), "videoId": ycorpus.VIDEO_ID,
-        "textDisplay": youtube_html(entry["text"]), "textOriginal": entry["text"],
+        "channelId": _channel_id(ycorpus.CHANNEL),
+        "videoId": ycorpus.VIDEO_ID,
+        "textDisplay": youtube_html(entry["text"]),
+        "textOriginal": entry["text"],
     }
     if parent_id:
         snippet["parentId"] = parent_id
-    snippet.update({
-        "authorDisplayName": author,
-        "authorProfileImageUrl": "https://yt3.ggpht.com/ytc/"
-                                 + token("yt-avatar", author, length=40) + "=s48-c-k-c0x00ffffff-no-rj",
-        "authorChannelUrl": f"http://www.youtube.com/{author}",
-        "authorChannelId": {"value": _channel_id(author)},
-        "canRate": True, "viewerRating": "none", "likeCount": entry.get("likes", 0),
-        "publishedAt": iso(published), "updatedAt": iso(updated),
-    })
-    return {"kind": "youtube#comment", "etag": token("yt-etag", comment_id, length=27),
-            "id": comment_id, "snippet": snippet}
+    snippet.update(
+        {
+            "authorDisplayName": author,
+            "authorProfileImageUrl": "https://yt3.ggpht.com/ytc/"
+            + token("yt-avatar", author, length=40)
+            + "=s48-c-k-c0x00ffffff-no-rj",
+            "authorChannelUrl": f"http://www.youtube.com/{author}",
+            "authorChannelId": {"value": _channel_id(author)},
+            "canRate": True,
+            "viewerRating": "none",
+            "likeCount": entry.get("likes", 0),
+            "publishedAt": iso(published),
+            "updatedAt": iso(updated),
+        }
+    )
+    return {
+        "kind": "youtube#comment",
+        "etag": token("yt-etag", comment_id, length=27),
+        "id": comment_id,
+        "snippet": snippet,
+    }
 
 
 def build_youtube() -> tuple[list[dict[str, Any]], dict[str, int]]:
@@ -88,16 +103,21 @@ def build_youtube() -> tuple[list[dict[str, Any]], dict[str, int]]:
         thread_id = prefix + token("yt-thread", rank, length=16) + "4AaABAg"
         replies = [entries[i] for i in top["children"]]
         reply_items = [
-            _youtube_comment(r, f"{thread_id}.A" + token("yt-reply", r["index"], length=21), thread_id)
+            _youtube_comment(
+                r, f"{thread_id}.A" + token("yt-reply", r["index"], length=21), thread_id
+            )
             for r in reversed(replies)  # newest first, as the API lists them
         ]
         item = {
-            "kind": "youtube#commentThread", "etag": token("yt-etag", thread_id, length=27),
+            "kind": "youtube#commentThread",
+            "etag": token("yt-etag-thread", thread_id, length=27),
             "id": thread_id,
             "snippet": {
-                "channelId": _channel_id(ycorpus.CHANNEL), "videoId": ycorpus.VIDEO_ID,
+                "channelId": _channel_id(ycorpus.CHANNEL),
+                "videoId": ycorpus.VIDEO_ID,
                 "topLevelComment": _youtube_comment(top, thread_id, None),
-                "canReply": True, "totalReplyCount": top.get("total_replies", len(replies)),
+                "canReply": True,
+                "totalReplyCount": top.get("total_replies", len(replies)),
                 "isPublic": True,
             },
         }
@@ -107,12 +127,14 @@ def build_youtube() -> tuple[list[dict[str, Any]], dict[str, int]]:
     items.sort(key=lambda pair: pair[0], reverse=True)  # order=time: newest first
     ordered = [item for _, item in items]
     page1 = ordered[:THREADS_PER_PAGE]
-    page2 = ordered[THREADS_PER_PAGE - DUPLICATED:]
+    page2 = ordered[THREADS_PER_PAGE - DUPLICATED :]
     next_token = token("yt-page", 2, length=112)
 
     def page(page_items: list[dict], token_: str | None) -> dict[str, Any]:
-        body: dict[str, Any] = {"kind": "youtube#commentThreadListResponse",
-                                "etag": token("yt-etag-page", token_, length=27)}
+        body: dict[str, Any] = {
+            "kind": "youtube#commentThreadListResponse",
+            "etag": token("yt-etag-page", token_, length=27),
+        }
         if token_:
             body["nextPageToken"] = token_
         body["pageInfo"] = {"totalResults": len(page_items), "resultsPerPage": THREADS_PER_PAGE}
@@ -128,10 +150,12 @@ def build_youtube() -> tuple[list[dict[str, Any]], dict[str, int]]:
         "page1_threads": len(page1),
         "page2_threads": len(page2),
         "duplicated_threads": DUPLICATED,
-        "items_with_duplicates": sum(1 + len(i.get("replies", {}).get("comments", []))
-                                     for i in page1 + page2),
-        "replies_not_returned": sum(t[0].get("total_replies", len(t) - 1) - (len(t) - 1)
-                                    for t in ycorpus.THREADS),
+        "items_with_duplicates": sum(
+            1 + len(i.get("replies", {}).get("comments", [])) for i in page1 + page2
+        ),
+        "replies_not_returned": sum(
+            t[0].get("total_replies", len(t) - 1) - (len(t) - 1) for t in ycorpus.THREADS
+        ),
         "edited": sum(1 for e in flat if e.get("edited")),
         "owner_replies": sum(1 for e in flat if e["author"] == ycorpus.CHANNEL),
     }
@@ -163,12 +187,15 @@ def build_x() -> tuple[list[dict[str, Any]], dict[str, int]]:
     tweets: dict[str, dict[str, Any]] = {}  # every tweet that exists, by id
     deleted: dict[str, str] = {}  # tweet id -> author username
     authors: dict[str, str] = {}  # tweet id -> author username
+    root_ids: list[str] = []
     for number_, (when, author, text, replies, options) in enumerate(xcorpus.CONVERSATIONS):
         root_time = parse_time(when)
         root_id = _tweet_id(root_time, ("root", number_))
+        root_ids.append(root_id)
         entries = link_levels(replies)
-        schedule(entries, root_time, key=f"x{number_}", spread=timedelta(days=2.5),
-                 max_delay_minutes=240)
+        schedule(
+            entries, root_time, key=f"x{number_}", spread=timedelta(days=2.5), max_delay_minutes=240
+        )
         tweets[root_id] = _tweet(root_id, author, text, root_time, root_id, None, None, options)
         authors[root_id] = author
         mentions = {root_id: []}
@@ -176,7 +203,9 @@ def build_x() -> tuple[list[dict[str, Any]], dict[str, int]]:
             entry["id"] = _tweet_id(entry["time"], (number_, entry["index"]))
             parent_id = entries[entry["parent"]]["id"] if entry["parent"] is not None else root_id
             parent_author = authors[parent_id]
-            chain = ([] if parent_author == entry["author"] else [parent_author]) + mentions[parent_id]
+            chain = ([] if parent_author == entry["author"] else [parent_author]) + mentions[
+                parent_id
+            ]
             chain = [u for u in dict.fromkeys(chain) if u != entry["author"]][:3]
             mentions[entry["id"]] = chain
             authors[entry["id"]] = entry["author"]
@@ -184,24 +213,33 @@ def build_x() -> tuple[list[dict[str, Any]], dict[str, int]]:
                 deleted[entry["id"]] = entry["author"]
                 continue
             body = " ".join(f"@{u}" for u in chain) + (" " if chain else "") + entry["text"]
-            tweets[entry["id"]] = _tweet(entry["id"], entry["author"], body, entry["time"], root_id,
-                                         parent_id, parent_author, entry)
+            tweets[entry["id"]] = _tweet(
+                entry["id"],
+                entry["author"],
+                body,
+                entry["time"],
+                root_id,
+                parent_id,
+                parent_author,
+                entry,
+            )
         for entry in entries:
             if entry["id"] in tweets:
                 tweets[entry["id"]]["public_metrics"]["reply_count"] = len(entry["children"])
         tweets[root_id]["public_metrics"]["reply_count"] = sum(
-            1 for e in entries if e["parent"] is None)
-    launch_id = next(iter(tweets))
-    launch = tweets[launch_id]
-    for when, username in xcorpus.RETWEETS:
+            1 for e in entries if e["parent"] is None
+        )
+    for when, username, retweeted in xcorpus.RETWEETS:
+        original_id = root_ids[retweeted]
+        original = tweets[original_id]
         moment = parse_time(when)
         tweet_id = _tweet_id(moment, ("rt", username))
-        text = "RT @" + xcorpus.OWNER + ": " + launch["text"]
+        text = "RT @" + xcorpus.OWNER + ": " + original["text"]
         if len(text) > 140:
             text = text[:139] + "…"
         tweet = _tweet(tweet_id, username, text, moment, tweet_id, None, None, {}, escaped=True)
-        tweet["public_metrics"]["retweet_count"] = launch["public_metrics"]["retweet_count"]
-        tweet["referenced_tweets"] = [{"type": "retweeted", "id": launch_id}]
+        tweet["public_metrics"]["retweet_count"] = original["public_metrics"]["retweet_count"]
+        tweet["referenced_tweets"] = [{"type": "retweeted", "id": original_id}]
         tweets[tweet_id] = tweet
     for number_, (when, username, text, quoted, options) in enumerate(xcorpus.STANDALONE):
         moment = parse_time(when)
@@ -210,8 +248,7 @@ def build_x() -> tuple[list[dict[str, Any]], dict[str, int]]:
             text += " https://t.co/" + token("tco", number_, length=10)
         tweet = _tweet(tweet_id, username, text, moment, tweet_id, None, None, options)
         if quoted is not None:
-            quoted_id = _tweet_id(parse_time(xcorpus.CONVERSATIONS[quoted][0]), ("root", quoted))
-            tweet["referenced_tweets"] = [{"type": "quoted", "id": quoted_id}]
+            tweet["referenced_tweets"] = [{"type": "quoted", "id": root_ids[quoted]}]
         tweets[tweet_id] = tweet
     ordered = sorted(tweets.values(), key=lambda t: int(t["id"]), reverse=True)
     half = (len(ordered) + 1) // 2
@@ -228,37 +265,50 @@ def build_x() -> tuple[list[dict[str, Any]], dict[str, int]]:
                     included[ref["id"]] = tweets[ref["id"]]
                     user_names[_username(tweets[ref["id"]]["author_id"])] = None
                 elif ref["id"] in deleted and all(e["resource_id"] != ref["id"] for e in errors):
-                    errors.append({
-                        "value": ref["id"],
-                        "detail": f"Could not find tweet with referenced_tweets.id: [{ref['id']}].",
-                        "title": "Not Found Error", "resource_type": "tweet",
-                        "parameter": "referenced_tweets.id", "resource_id": ref["id"],
-                        "type": "https://api.twitter.com/2/problems/resource-not-found",
-                    })
+                    errors.append(
+                        {
+                            "value": ref["id"],
+                            "detail": "Could not find tweet with referenced_tweets.id: "
+                            f"[{ref['id']}].",
+                            "title": "Not Found Error",
+                            "resource_type": "tweet",
+                            "parameter": "referenced_tweets.id",
+                            "resource_id": ref["id"],
+                            "type": "https://api.twitter.com/2/problems/resource-not-found",
+                        }
+                    )
             if "in_reply_to_user_id" in tweet:
                 user_names[_username(tweet["in_reply_to_user_id"])] = None
         body: dict[str, Any] = {
             "data": page,
-            "includes": {"users": [_user(u) for u in user_names], "tweets": list(included.values())},
+            "includes": {
+                "users": [_user(u) for u in user_names],
+                "tweets": list(included.values()),
+            },
         }
         if errors:
             body["errors"] = errors
-        meta: dict[str, Any] = {"newest_id": page[0]["id"], "oldest_id": page[-1]["id"],
-                                "result_count": len(page)}
+        meta: dict[str, Any] = {
+            "newest_id": page[0]["id"],
+            "oldest_id": page[-1]["id"],
+            "result_count": len(page),
+        }
         if page_number + 1 < len(pages):
-            meta["next_token"] = token("x-next", page_number, length=45,
-                                       alphabet="0123456789abcdefghijklmnopqrstuvwxyz")
+            meta["next_token"] = token(
+                "x-next", page_number, length=45, alphabet="0123456789abcdefghijklmnopqrstuvwxyz"
+            )
         body["meta"] = meta
         body["__twarc"] = {
             "url": "https://api.twitter.com/2/tweets/search/all?expansions=author_id%2C"
-                   "in_reply_to_user_id%2Creferenced_tweets.id%2Creferenced_tweets.id.author_id"
-                   "&tweet.fields=author_id%2Cconversation_id%2Ccreated_at%2Cedit_history_tweet_ids"
-                   "%2Cin_reply_to_user_id%2Clang%2Cpublic_metrics%2Creferenced_tweets%2Creply_settings"
-                   "&user.fields=created_at%2Cname%2Cusername&max_results=100"
-                   "&start_time=2026-02-25T00%3A00%3A00Z&end_time=2026-05-01T00%3A00%3A00Z"
-                   "&query=%40RiversideCHT+OR+from%3ARiversideCHT+OR+%23RiversideUTC"
-                   + (f"&next_token={lines[-1]['meta']['next_token']}" if lines else ""),
-            "version": "2.14.0", "retrieved_at": f"2026-05-01T10:1{page_number}:0{3 + page_number}+00:00",
+            "in_reply_to_user_id%2Creferenced_tweets.id%2Creferenced_tweets.id.author_id"
+            "&tweet.fields=author_id%2Cconversation_id%2Ccreated_at%2Cedit_history_tweet_ids"
+            "%2Cin_reply_to_user_id%2Clang%2Cpublic_metrics%2Creferenced_tweets%2Creply_settings"
+            "&user.fields=created_at%2Cname%2Cusername&max_results=100"
+            "&start_time=2026-02-25T00%3A00%3A00Z&end_time=2026-05-01T00%3A00%3A00Z"
+            "&query=%40RiversideCHT+OR+from%3ARiversideCHT+OR+%23RiversideUTC"
+            + (f"&next_token={lines[-1]['meta']['next_token']}" if lines else ""),
+            "version": "2.14.0",
+            "retrieved_at": f"2026-05-01T10:1{page_number}:0{3 + page_number}+00:00",
         }
         lines.append(body)
     counts = {
@@ -266,8 +316,11 @@ def build_x() -> tuple[list[dict[str, Any]], dict[str, int]]:
         "tweets": len(ordered),
         "page_sizes": [len(p) for p in pages],
         "conversations": len(xcorpus.CONVERSATIONS),
-        "replies": sum(1 for t in ordered if any(r["type"] == "replied_to"
-                                                 for r in t.get("referenced_tweets", []))),
+        "replies": sum(
+            1
+            for t in ordered
+            if any(r["type"] == "replied_to" for r in t.get("referenced_tweets", []))
+        ),
         "retweets": len(xcorpus.RETWEETS),
         "quotes": sum(1 for s in xcorpus.STANDALONE if s[3] is not None),
         "deleted": len(deleted),
@@ -286,29 +339,52 @@ def _username(user_id: str) -> str:
 
 
 def _user(username: str) -> dict[str, Any]:
-    created = parse_time("2010-06-01T00:00:00.000Z") + timedelta(days=int(unit("x-user", username) * 5000))
-    return {"id": _user_id(username), "name": xcorpus.USERS[username], "username": username,
-            "created_at": iso(created, millis=True)}
+    created = parse_time("2010-06-01T00:00:00.000Z") + timedelta(
+        days=int(unit("x-user", username) * 5000)
+    )
+    return {
+        "id": _user_id(username),
+        "name": xcorpus.USERS[username],
+        "username": username,
+        "created_at": iso(created, millis=True),
+    }
 
 
-def _tweet(tweet_id: str, author: str, text: str, moment: datetime, conversation_id: str,
-           parent_id: str | None, parent_author: str | None, options: dict[str, Any],
-           *, escaped: bool = False) -> dict[str, Any]:
+def _tweet(
+    tweet_id: str,
+    author: str,
+    text: str,
+    moment: datetime,
+    conversation_id: str,
+    parent_id: str | None,
+    parent_author: str | None,
+    options: dict[str, Any],
+    *,
+    escaped: bool = False,
+) -> dict[str, Any]:
     history = [tweet_id]
     if options.get("edited"):
         first = moment - timedelta(minutes=options["edited"])
         history = [_tweet_id(first, ("before-edit", tweet_id)), tweet_id]
     likes = options.get("likes", 0)
     tweet: dict[str, Any] = {
-        "edit_history_tweet_ids": history, "conversation_id": conversation_id,
-        "author_id": _user_id(author), "reply_settings": "everyone",
-        "public_metrics": {"retweet_count": options.get("rts", 0), "reply_count": 0,
-                           "like_count": likes, "quote_count": options.get("quotes", 0),
-                           "bookmark_count": likes // 9,
-                           "impression_count": 40 + likes * (12 + number("imp", tweet_id, bits=4))},
-        "lang": options.get("lang", "en"), "id": tweet_id,
+        "edit_history_tweet_ids": history,
+        "conversation_id": conversation_id,
+        "author_id": _user_id(author),
+        "reply_settings": "everyone",
+        "public_metrics": {
+            "retweet_count": options.get("rts", 0),
+            "reply_count": 0,
+            "like_count": likes,
+            "quote_count": options.get("quotes", 0),
+            "bookmark_count": likes // 9,
+            "impression_count": 40 + likes * (12 + number("imp", tweet_id, bits=4)),
+        },
+        "lang": options.get("lang", "en"),
+        "id": tweet_id,
         "created_at": iso(moment.replace(microsecond=0), millis=True),
-        "possibly_sensitive": False, "text": text if escaped else _escape_x(text),
+        "possibly_sensitive": False,
+        "text": text if escaped else _escape_x(text),
     }
     if parent_id:
         tweet["referenced_tweets"] = [{"type": "replied_to", "id": parent_id}]
@@ -317,6 +393,7 @@ def _tweet(tweet_id: str, author: str, text: str, moment: datetime, conversation
 
 
 # ------------------------------------------------------------------------- Facebook
+
 
 def _latin1_mojibake(value: Any) -> Any:
     """Turn every string into its UTF-8 bytes read as Latin-1, as Facebook's export does."""
@@ -340,8 +417,17 @@ def build_facebook() -> tuple[str, dict[str, int]]:
             comment["group"] = group
         entry: dict[str, Any] = {"timestamp": stamp, "data": [{"comment": comment}]}
         if text.startswith("Done mine"):  # shared the survey link with the comment
-            entry["attachments"] = [{"data": [{"external_context": {
-                "url": "https://riversidehealth.example/have-your-say"}}]}]
+            entry["attachments"] = [
+                {
+                    "data": [
+                        {
+                            "external_context": {
+                                "url": "https://riversidehealth.example/have-your-say"
+                            }
+                        }
+                    ]
+                }
+            ]
         entry["title"] = f"{fcorpus.OWNER} {verb} {target}."
         entries.append(entry)
     entries.sort(key=lambda e: e["timestamp"], reverse=True)  # newest first, as exported
@@ -359,7 +445,7 @@ def build_facebook() -> tuple[str, dict[str, int]]:
 
 # ---------------------------------------------------------------------------- Survey
 
-FILLERS = {"n/a", "nothing", "-", ".", "don't know", "nothing, its fine as it is"}
+FILLERS = {"n/a", "nothing", "-", "."}  # answers with no content at all
 
 
 def build_survey() -> tuple[bytes, dict[str, int]]:

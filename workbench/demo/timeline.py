@@ -8,6 +8,7 @@ machine and Python version.
 from __future__ import annotations
 
 import hashlib
+import html
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,11 +30,14 @@ def number(*key: object, bits: int = 64) -> int:
 
 def token(*key: object, length: int, alphabet: str = BASE64URL) -> str:
     """Return a string of ``length`` characters from ``alphabet`` fixed by ``key``."""
-    value = number(*key, bits=256)
-    chars = []
-    for _ in range(length):
-        value, index = divmod(value, len(alphabet))
-        chars.append(alphabet[index])
+    chars: list[str] = []
+    block = 0
+    while len(chars) < length:
+        value = number(*key, block, bits=256)
+        for _ in range(min(40, length - len(chars))):  # 40 symbols use < 256 bits
+            value, index = divmod(value, len(alphabet))
+            chars.append(alphabet[index])
+        block += 1
     return "".join(chars)
 
 
@@ -45,6 +49,11 @@ def base36(value: int) -> str:
         digits = BASE36[index] + digits
         if value == 0:
             return digits
+
+
+def escape_html(text: str) -> str:
+    """Escape text for HTML the way Mastodon, Reddit and YouTube do (``&#39;``, ``&quot;``)."""
+    return html.escape(text, quote=False).replace('"', "&quot;").replace("'", "&#39;")
 
 
 def parse_time(text: str) -> datetime:
@@ -75,9 +84,11 @@ def link_levels(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for index, entry in enumerate(entries):
         level = entry["level"]
         if level < 1 or level > len(stack) + 1:
-            raise ValueError(f"entry {index} ({entry.get('author')!r}) has level {level} "
-                             f"but the entry above it has level {len(stack)}")
-        del stack[level - 1:]
+            raise ValueError(
+                f"entry {index} ({entry.get('author')!r}) has level {level} "
+                f"but the entry above it has level {len(stack)}"
+            )
+        del stack[level - 1 :]
         parent = stack[-1] if stack else None
         item = {**entry, "index": index, "parent": parent, "children": []}
         linked.append(item)
@@ -124,4 +135,6 @@ def schedule(
         position = siblings.index(entry["index"])
         if position:
             moment = max(moment, entries[siblings[position - 1]]["time"] + timedelta(minutes=1))
-        entry["time"] = moment.replace(microsecond=int(unit(key, "ms", entry["index"]) * 999) * 1000)
+        entry["time"] = moment.replace(
+            microsecond=int(unit(key, "ms", entry["index"]) * 999) * 1000
+        )

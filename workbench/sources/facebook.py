@@ -79,7 +79,7 @@ def _fix(value: str | None) -> str | None:
 
 
 def _extras(entry: dict[str, Any]) -> dict[str, Any]:
-    """Links, media paths and tags of an entry (unknown shapes are ignored)."""
+    """Return the links, media paths and tags of an entry (unknown shapes are ignored)."""
     links: list[str] = []
     media: list[str] = []
     attachments = entry.get("attachments")
@@ -94,9 +94,11 @@ def _extras(entry: dict[str, Any]) -> dict[str, Any]:
             if isinstance(medium, dict) and isinstance(medium.get("uri"), str):
                 media.append(medium["uri"])
     tags = entry.get("tags")
-    names = [t.get("name") if isinstance(t, dict) else t for t in tags or []] if isinstance(
-        tags, list
-    ) else []  # fmt: skip
+    names = (
+        [t.get("name") if isinstance(t, dict) else t for t in tags]
+        if isinstance(tags, list)
+        else []
+    )
     extras: dict[str, Any] = {}
     if links:
         extras["links"] = links

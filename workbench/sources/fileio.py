@@ -27,11 +27,66 @@ _BZ2_MAGIC = b"BZh"
 _XZ_MAGIC = b"\xfd7zXZ\x00"
 
 
+class _Decompressed:
+    """A decompressing stream whose damage surfaces as :class:`SourceError`.
+
+    gzip, bz2, lzma and zstandard each raise their own exception types (``EOFError``
+    for a cut-off stream, ``OSError``, ``LZMAError``, ``ZstdError``) from any read;
+    wrapping the stream turns every one of them into an error naming the file.
+    """
+
+    def __init__(self, stream: IO[bytes], path: Path, kind: str) -> None:
+        self._stream = stream
+        self._path = path
+        self._kind = kind
+
+    def _damaged(self, exc: BaseException) -> SourceError:
+        return SourceError(
+            self._path,
+            f"the {self._kind} data is damaged or cut off ({exc})",
+            hint="Download or export the file again",
+        )
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._stream.read(size)
+        except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
+            raise self._damaged(exc) from None
+        except Exception as exc:
+            if type(exc).__name__ == "ZstdError":
+                raise self._damaged(exc) from None
+            raise
+
+    def readline(self, size: int = -1) -> bytes:
+        try:
+            return self._stream.readline(size)
+        except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
+            raise self._damaged(exc) from None
+        except Exception as exc:
+            if type(exc).__name__ == "ZstdError":
+                raise self._damaged(exc) from None
+            raise
+
+    def __iter__(self) -> Iterator[bytes]:
+        while line := self.readline():
+            yield line
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> _Decompressed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def open_binary(path: Path) -> IO[bytes]:
     """Open ``path`` for streaming binary reading, decompressing by magic number.
 
     zstandard (Pushshift / Arctic Shift dumps use a long window), gzip, bzip2 and
-    xz are recognised from the file's first bytes, not its name.
+    xz are recognised from the file's first bytes, not its name. Reading a damaged
+    or cut-off compressed stream raises :class:`SourceError`.
 
     Raises
     ------
@@ -53,33 +108,23 @@ def open_binary(path: Path) -> IO[bytes]:
         import zstandard
 
         reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(raw)
-        return io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
-    if magic.startswith(_GZIP_MAGIC):
-        return gzip.open(raw)  # type: ignore[return-value]
-    if magic.startswith(_BZ2_MAGIC):
-        return bz2.open(raw)  # type: ignore[return-value]
-    if magic.startswith(_XZ_MAGIC):
-        return lzma.open(raw)  # type: ignore[return-value]
-    return raw
+        stream: IO[bytes] = io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+        kind = "zstandard"
+    elif magic.startswith(_GZIP_MAGIC):
+        stream, kind = gzip.open(raw), "gzip"  # type: ignore[assignment]
+    elif magic.startswith(_BZ2_MAGIC):
+        stream, kind = bz2.open(raw), "bzip2"  # type: ignore[assignment]
+    elif magic.startswith(_XZ_MAGIC):
+        stream, kind = lzma.open(raw), "xz"  # type: ignore[assignment]
+    else:
+        return raw
+    return _Decompressed(stream, path, kind)  # type: ignore[return-value]
 
 
 def read_bytes(path: Path) -> bytes:
     """Return the whole decompressed content of ``path``."""
     with open_binary(path) as handle:
-        try:
-            return handle.read()
-        except (OSError, EOFError, lzma.LZMAError) as exc:
-            raise SourceError(
-                path, f"the compressed data is damaged ({exc})", hint="Export or download it again"
-            ) from None
-        except Exception as exc:  # zstandard raises its own ZstdError
-            if type(exc).__name__ == "ZstdError":
-                raise SourceError(
-                    path,
-                    f"the zstandard data is damaged ({exc})",
-                    hint="Download the dump again",
-                ) from None
-            raise
+        return handle.read()
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -113,10 +158,7 @@ def read_sample(path: Path) -> Sample:
     """Read the start of ``path`` for format detection."""
     path = Path(path)
     with open_binary(path) as handle:
-        try:
-            data = handle.read(SAMPLE_BYTES)
-        except Exception as exc:  # damaged compressed stream
-            raise SourceError(path, f"cannot be read ({exc})") from None
+        data = handle.read(SAMPLE_BYTES)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     head = data.decode("utf-8", errors="replace")
@@ -201,42 +243,28 @@ def iter_json_lines(
     """
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
+    pending: int | None = None
     with open_binary(path) as handle:
-        pending: tuple[int, bytes] | None = None
-        number = 0
-        try:
-            for number, line in enumerate(handle, start=1):  # noqa: B007
-                if pending is not None:
+        for number, line in enumerate(handle, start=1):
+            if pending is not None:
+                raise RecordError(
+                    path,
+                    "is not valid JSON",
+                    record=f"line {pending}",
+                    hint="Fix or remove that line and import again",
+                )
+            if not line.strip():
+                continue
+            try:
+                yield number, loads(line)
+            except decode_error as exc:
+                if line.endswith(b"\n"):
                     raise RecordError(
                         path,
-                        "is not valid JSON",
-                        record=f"line {pending[0]}",
+                        f"is not valid JSON ({exc.msg})",
+                        record=f"line {number}",
                         hint="Fix or remove that line and import again",
-                    )
-                if not line.strip():
-                    continue
-                try:
-                    yield number, loads(line)
-                except decode_error as exc:
-                    if line.endswith(b"\n"):
-                        raise RecordError(
-                            path,
-                            f"is not valid JSON ({exc.msg})",
-                            record=f"line {number}",
-                            hint="Fix or remove that line and import again",
-                        ) from None
-                    pending = (number, line)
-        except RecordError:
-            raise
-        except (OSError, EOFError, lzma.LZMAError) as exc:
-            raise SourceError(
-                path, f"the compressed data is damaged after line {number} ({exc})"
-            ) from None
-        except Exception as exc:
-            if type(exc).__name__ == "ZstdError":
-                raise SourceError(
-                    path, f"the zstandard data is damaged after line {number} ({exc})"
-                ) from None
-            raise
-        if pending is not None and skipped is not None:
-            skipped.append(("truncated_last_line", f"line {pending[0]}"))
+                    ) from None
+                pending = number
+    if pending is not None and skipped is not None:
+        skipped.append(("truncated_last_line", f"line {pending}"))

@@ -57,8 +57,13 @@ def iso_times(epochs: list[float | None]) -> list[str | None]:
     return out
 
 
-def derive_depths(ids: list[str], parents: list[str | None], threads: list[str],
-                  kinds: list[str], given: list[int | None]) -> list[int | None]:
+def derive_depths(
+    ids: list[str],
+    parents: list[str | None],
+    threads: list[str],
+    kinds: list[str],
+    given: list[int | None],
+) -> list[int | None]:
     """Depth of each row from the reply tree held in the batch.
 
     A thread root is 0; a comment whose parent is the thread root is 1 (whether or
@@ -118,7 +123,10 @@ def finish_rows(rows: list[dict[str, Any]], source_format: str, path: Path) -> d
     """
     cols: dict[str, list] = {name: [] for name in FINISHED_COLUMNS}
     ids, platforms, threads, parents = (
-        cols["comment_id"], cols["platform"], cols["thread_id"], cols["parent_id"]
+        cols["comment_id"],
+        cols["platform"],
+        cols["thread_id"],
+        cols["parent_id"],
     )
     kinds, authors, titles, texts = cols["kind"], cols["author"], cols["title"], cols["text"]
     raws, scores, urls, langs = cols["text_raw"], cols["score"], cols["url"], cols["lang"]

@@ -66,7 +66,7 @@ from .base import Batch, LoadOptions, Sample, register
 from .fields import Fields, describe
 from .fileio import parse_json, read_bytes, read_json_document
 from .mastodon_api import PLATFORM, MastodonApiLoader, set_threads
-from .replychains import iso639_1
+from .replychains import as_count, iso639_1
 from .text import html_to_text
 from .timeparse import epoch_seconds
 
@@ -101,6 +101,13 @@ def actor_handle(uri: str) -> str | None:
     if not host or not name or name.isdigit():
         return None
     return f"@{name}@{host}"
+
+
+def _type(value: Any) -> str | None:
+    """Return an ActivityStreams ``type`` (a string, or in JSON-LD a list of them)."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str)), None)
+    return value if isinstance(value, str) else None
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -220,13 +227,13 @@ def _note_row(
     if note.get("sensitive") is True:
         attributes["sensitive"] = True
     if note.get("updated"):
-        attributes["edited_at"] = note["updated"]
+        attributes["edited_at"] = str(note["updated"])
     attachments = note.get("attachment")
     if attachments:
         attributes["attachments"] = len(_as_list(attachments))
     options = note.get("oneOf") or note.get("anyOf")
     if options:
-        attributes["poll_options"] = [o.get("name") for o in options if isinstance(o, dict)]
+        attributes["poll_options"] = [str(o.get("name")) for o in options if isinstance(o, dict)]
     likes = note.get("likes")
     score = likes.get("totalItems") if isinstance(likes, dict) else None
     return {
@@ -239,7 +246,7 @@ def _note_row(
         "created_at": epoch_seconds(note.get("published") or activity.get("published")),
         "text": html_to_text(content),
         "text_raw": content,
-        "score": int(score) if score is not None else None,
+        "score": as_count(score, "likes.totalItems"),
         "url": _link(note.get("url")) or note_id,
         "lang": lang,
         "is_deleted": False,
@@ -321,7 +328,7 @@ class MastodonOutboxLoader:
                     continue
                 seen_activities.add(activity_id)
             counted += 1
-            kind = activity.get("type")
+            kind = _type(activity.get("type"))
             note = activity.get("object")
             if kind == "Announce":
                 batch.skipped.append(("boost", _link(note) or str(activity_id or where)))
@@ -332,12 +339,9 @@ class MastodonOutboxLoader:
             if not isinstance(note, dict):
                 batch.skipped.append(("create_without_object", _link(note) or where))
                 continue
-            if note.get("type") not in _CONTENT_TYPES:
-                reason = (
-                    "tombstone"
-                    if note.get("type") == "Tombstone"
-                    else (f"object_{note.get('type')}")
-                )
+            note_type = _type(note.get("type"))
+            if note_type not in _CONTENT_TYPES:
+                reason = "tombstone" if note_type == "Tombstone" else f"object_{note_type}"
                 batch.skipped.append((reason, _link(note) or where))
                 continue
             try:

@@ -17,7 +17,7 @@ from workbench.errors import RecordError
 from .base import Batch, LoadOptions, Sample, register
 from .fields import Fields, describe
 from .fileio import read_json_document
-from .replychains import iso639_1, thread_roots
+from .replychains import as_count, iso639_1, thread_roots
 from .text import html_to_text
 from .timeparse import epoch_seconds
 
@@ -124,14 +124,14 @@ def _status_row(status: dict[str, Any]) -> tuple[dict[str, Any], str, str | None
     if visibility:
         attributes["visibility"] = _VISIBILITY.get(visibility, visibility)
     if status.get("spoiler_text"):
-        attributes["content_warning"] = status["spoiler_text"]
+        attributes["content_warning"] = str(status["spoiler_text"])
     if status.get("sensitive") is True:
         attributes["sensitive"] = True
     if status.get("edited_at"):
-        attributes["edited_at"] = status["edited_at"]
+        attributes["edited_at"] = str(status["edited_at"])
     for name in ("replies_count", "reblogs_count"):
         if status.get(name) is not None:
-            attributes[name] = int(status[name])
+            attributes[name] = as_count(status[name], name)
     if status.get("media_attachments"):
         attributes["attachments"] = len(status["media_attachments"])
     likes = status.get("favourites_count")
@@ -146,7 +146,7 @@ def _status_row(status: dict[str, Any]) -> tuple[dict[str, Any], str, str | None
             "created_at": epoch_seconds(status.get("created_at")),
             "text": html_to_text(content),
             "text_raw": content,
-            "score": int(likes) if likes is not None else None,
+            "score": as_count(likes, "favourites_count"),
             "url": status.get("url") or uri,
             "lang": iso639_1(status.get("language")),
             "is_deleted": False,

@@ -146,7 +146,7 @@ class _ThreadWalker:
                 self.batch.skipped.append(_unsupported(kind, where))
                 continue
             if at_top:
-                depth = self._top_depth(data)
+                depth = self._top_depth(data, f"{where}.data")
             else:
                 depth = None if parent_depth is None else parent_depth + 1
             row = comment_row(
@@ -172,7 +172,7 @@ class _ThreadWalker:
             for index in range(len(children) - 1, -1, -1):
                 stack.append((children[index], f"{base}[{index}]", fullname, depth, False))
 
-    def _top_depth(self, data: dict[str, Any]) -> int | None:
+    def _top_depth(self, data: dict[str, Any], where: str) -> int | None:
         """Depth of a comment at the top of the comments Listing.
 
         In a full thread it is a top-level comment (1). In a permalink view with a
@@ -181,8 +181,25 @@ class _ThreadWalker:
         """
         if data.get("parent_id") in (None, self.link):
             return 1
-        given = data.get("depth")
-        return given + 1 if isinstance(given, int) and not isinstance(given, bool) else None
+        return reddit_depth(data, self.path, where)
+
+
+def reddit_depth(data: dict[str, Any], path: Path, where: str) -> int | None:
+    """Return the workbench depth from Reddit's ``depth`` field (top level 0 -> 1).
+
+    Raises
+    ------
+    RecordError
+        If ``depth`` is present but not a whole number from 0 to 10,000.
+    """
+    given = data.get("depth")
+    if given is None:
+        return None
+    if type(given) is not int or not 0 <= given <= 10_000:
+        raise Fields(data, path, where).error(
+            "depth", f"should be a whole number from 0, found {describe(given)}"
+        )
+    return given + 1
 
 
 # --- reddit-morechildren ---
@@ -228,8 +245,7 @@ class RedditMoreChildrenLoader:
             where = f"$.json.data.things[{index}]"
             kind, thing = _thing(item, path, where)
             if kind == "t1":
-                given = thing.get("depth")
-                depth = given + 1 if type(given) is int else None
+                depth = reddit_depth(thing, path, f"{where}.data")
                 row = comment_row(thing, path, f"{where}.data", depth=depth)
                 batch.rows.append(row)
                 link = link or row["thread_id"][len("reddit:") :]

@@ -29,7 +29,16 @@ from workbench.errors import RecordError, WorkbenchError
 from .base import Batch, LoadOptions, Sample, register
 from .fields import describe
 from .fileio import iter_json_lines
-from .reddit_things import DELETED_BODIES, PLATFORM, SITE, comment_row, post_row, unescape_reddit
+from .reddit_things import (
+    DELETED_BODIES,
+    MAX_EPOCH,
+    MAX_INT,
+    PLATFORM,
+    SITE,
+    comment_row,
+    post_row,
+    unescape_reddit,
+)
 
 #: Keys whose presence makes a JSON line look like a Reddit comment / submission.
 _COMMENT_KEYS = ('"body"', '"link_id"')
@@ -123,7 +132,9 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> list[dict[
                     body.__class__ is not str
                     or author.__class__ is not str
                     or score.__class__ is not int
-                    or (created.__class__ is not int and created.__class__ is not float)
+                    or not -MAX_INT <= score <= MAX_INT
+                    or not 0 <= created < MAX_EPOCH  # TypeError unless a number
+                    or created.__class__ is bool
                     or subreddit.__class__ is not str
                     or not subreddit
                     or not cid

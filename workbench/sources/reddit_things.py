@@ -37,6 +37,12 @@ from .fields import Fields, describe
 PLATFORM = "reddit"
 SITE = "https://www.reddit.com"
 DELETED_BODIES = {"[deleted]": "deleted", "[removed]": "removed"}
+#: ``created_utc`` numbers from 0 up to this (the year 3000) are epoch seconds, taken
+#: as they are on the fast path; anything else goes through ``epoch_seconds``,
+#: which reads milliseconds and rejects impossible times.
+MAX_EPOCH = 32503680000.0
+#: Largest score stored (the store's integers are 64-bit).
+MAX_INT = 2**63 - 1
 
 Where = str | int
 """A record's location: a JSON path string, or a line number (formatted lazily)."""
@@ -123,7 +129,11 @@ def _time(d: dict[str, Any], path: Path, where: Where) -> float | None:
 
 
 def _int(d: dict[str, Any], key: str, path: Path, where: Where) -> int | None:
-    return _fields(d, path, where).int(key)
+    fields = _fields(d, path, where)
+    value = fields.int(key)
+    if value is not None and not -MAX_INT <= value <= MAX_INT:
+        raise fields.error(key, f"is out of range ({value})")
+    return value
 
 
 # --- fast converters ---
@@ -180,12 +190,12 @@ def comment_row(
     if author.__class__ is not str:
         author = _author(d, path, where)
     created = d.get("created_utc")
-    if created.__class__ is int or created.__class__ is float:
+    if (created.__class__ is int or created.__class__ is float) and 0 <= created < MAX_EPOCH:
         created = float(created)
     else:
         created = _time(d, path, where)
     score = d.get("score")
-    if score.__class__ is not int and score is not None:
+    if score is not None and (score.__class__ is not int or not -MAX_INT <= score <= MAX_INT):
         score = _int(d, "score", path, where)
     subreddit = d.get("subreddit")
     attributes: dict[str, Any] = {"subreddit": subreddit} if subreddit else {}
@@ -268,12 +278,12 @@ def post_row(d: dict[str, Any], path: Path, where: Where) -> dict[str, Any]:
     elif author == "[deleted]":
         author = None
     created = d.get("created_utc")
-    if created.__class__ is float or created.__class__ is int:
+    if (created.__class__ is int or created.__class__ is float) and 0 <= created < MAX_EPOCH:
         created = float(created)
     else:
         created = _time(d, path, where)
     score = d.get("score")
-    if score is not None and score.__class__ is not int:
+    if score is not None and (score.__class__ is not int or not -MAX_INT <= score <= MAX_INT):
         score = _int(d, "score", path, where)
 
     attributes: dict[str, Any] = {}

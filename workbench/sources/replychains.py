@@ -1,4 +1,4 @@
-"""Small helpers shared by the X and Mastodon loaders: thread roots and language codes.
+"""Small helpers shared by the X and Mastodon loaders: thread roots, languages, counts.
 
 Platforms that export only one side of a conversation (an X account archive, a
 Mastodon outbox) say which post each reply answers but not which thread it belongs
@@ -18,6 +18,33 @@ from collections.abc import Mapping
 _NO_LANGUAGE = frozenset(("und", "zxx", "mul", "mis"))
 #: Deprecated two-letter codes some platforms still send, and their ISO 639-1 form.
 _RENAMED = {"in": "id", "iw": "he", "ji": "yi", "jw": "jv", "mo": "ro"}
+
+
+_INT64 = 2**63
+
+
+def as_count(value: object, name: str) -> int | None:
+    """Return a like/reply count as an int (``"12"`` and ``12.0`` accepted), or ``None``.
+
+    Raises
+    ------
+    ValueError
+        Naming the field and quoting the value, if it is not a whole number that
+        fits a 64-bit column.
+    """
+    if value is None:
+        return None
+    number: object = value
+    if isinstance(value, str):
+        try:
+            number = int(value.strip())
+        except ValueError:
+            number = None
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    if isinstance(number, int) and not isinstance(number, bool) and -_INT64 <= number < _INT64:
+        return number
+    raise ValueError(f"field {name!r} should be a whole number, found {value!r}")
 
 
 def iso639_1(value: object) -> str | None:

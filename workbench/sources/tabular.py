@@ -44,6 +44,10 @@ from .timeparse import epoch_seconds
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_TIME_HINT = (
+    "Use ISO 8601 (2026-11-25T14:05:00Z), epoch seconds, 'Nov 25 2026' or day/month/year "
+    "with the day-first option; or correct that cell"
+)
 _NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 Records = Generator[tuple[str, list[Any]], None, None]
 
@@ -65,7 +69,10 @@ def is_filler(text: str) -> bool:
     cell of punctuation alone (``"..."``, ``"-/-"``) is filler too. Short real answers
     (``"No"``, ``"Fine"``, an emoji) are not.
     """
-    key = _SPACE.sub(" ", text.strip().lower()).rstrip(".! ")
+    key = text.strip()
+    if len(key) > 40:
+        return False
+    key = _SPACE.sub(" ", key.lower()).rstrip(".! ")
     if key in FILLERS:
         return True
     return len(key) < 8 and all(unicodedata.category(c) in _PUNCTUATION for c in key)
@@ -201,7 +208,7 @@ def iter_table(
     first = next(raw, None)
     if first is None:
         raise SourceError(path, "is empty: it has no header row", hint="Export the table again")
-    names = [_cell_text(c).strip().lstrip("\ufeff").strip() for c in first[2]]
+    names = [cell_text(c).strip().lstrip("\ufeff").strip() for c in first[2]]
     while names and not names[-1]:
         names.pop()
     header: list[str] = []
@@ -223,12 +230,12 @@ def _records(path: Path, raw: Iterator[tuple[int, int, list[Any]]], width: int) 
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
         elif len(cells) > width:
-            extra = [c for c in cells[width:] if _cell_text(c).strip()]
+            extra = [c for c in cells[width:] if cell_text(c).strip()]
             if extra:
                 raise RecordError(
                     path,
                     f"has {len(cells)} values but the header names {width} column(s) "
-                    f"(extra value {_cell_text(extra[0])[:40]!r})",
+                    f"(extra value {cell_text(extra[0])[:40]!r})",
                     record=ref,
                     hint="Quote cells that contain the delimiter, or name the extra column",
                 )
@@ -253,7 +260,7 @@ def file_stem(path: Path) -> str:
     return Path(name).stem or name
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """Return a cell as text: Excel numbers without a spurious ``.0``, dates in ISO form."""
     if value is None or isinstance(value, str):
         return value or ""
@@ -474,8 +481,14 @@ class TableLoader:
         seen: dict[str, tuple[str, int]] = {}
         occurrences: dict[bytes, int] = {}
         batch = Batch(warnings=list(warnings))
+
+        def fail(problem: str, ref: str, hint: str | None = None) -> RecordError:
+            return RecordError(path, problem, record=ref, hint=hint)
+
         for ref, cells in records:
-            text = _cell_text(cells[ti])
+            if excel:  # workbook cells are numbers, dates...: text for all but the time
+                cells = [c if i == mi else cell_text(c) for i, c in enumerate(cells)]
+            text = cells[ti]
             if is_filler(text):
                 batch.skipped.append(("filler", ref))
                 continue
@@ -484,34 +497,31 @@ class TableLoader:
                 try:
                     created = parse_time(cells[mi], dayfirst=mapping.dayfirst, excel=excel)
                 except ValueError as exc:
-                    raise RecordError(
-                        path,
-                        f"column {header[mi]!r} holds {_cell_text(cells[mi])[:60]!r}, "
-                        f"which is not a date/time I can read ({exc})",
-                        record=ref,
-                        hint="Use ISO 8601 (2026-11-25T14:05:00Z), epoch seconds, 'Nov 25 2026' "
-                        "or day/month/year with the day-first option; or correct that cell",
+                    value = cell_text(cells[mi])[:60]
+                    raise fail(
+                        f"column {header[mi]!r} holds {value!r}, which is not a date/time "
+                        f"I can read ({exc})",
+                        ref,
+                        _TIME_HINT,
                     ) from None
-            author = (_cell_text(cells[ai]).strip() or None) if ai is not None else None
-            thread = _cell_text(cells[hi]).strip() if hi is not None else ""
+            author = (cells[ai].strip() or None) if ai is not None else None
+            thread = cells[hi].strip() if hi is not None else ""
             thread_id = f"{platform}:thread:{thread}" if thread else file_thread
             if ii is not None:
-                if not (local := _cell_text(cells[ii]).strip()):
-                    raise RecordError(
-                        path,
+                if not (local := cells[ii].strip()):
+                    raise fail(
                         f"the id column {header[ii]!r} is empty",
-                        record=ref,
-                        hint="Give every row an id, or import without --id-column",
+                        ref,
+                        "Give every row an id, or import without --id-column",
                     )
-                fingerprint = hash(tuple(_cell_text(c) for c in cells))
+                fingerprint = hash(tuple(map(str, cells)))
                 first_ref, first_print = seen.setdefault(local, (ref, fingerprint))
                 if first_print != fingerprint:
-                    raise RecordError(
-                        path,
-                        f"id {local!r} is already used by {first_ref}, "
-                        "which holds different content",
-                        record=ref,
-                        hint="Ids must be unique; fix one of the two rows",
+                    raise fail(
+                        f"id {local!r} is already used by {first_ref}, which holds "
+                        "different content",
+                        ref,
+                        "Ids must be unique; fix one of the two",
                     )
                 if first_ref != ref:
                     batch.skipped.append(("duplicate", f"{ref} (same as {first_ref})"))
@@ -524,14 +534,11 @@ class TableLoader:
                 digest = hashlib.sha1(f"{key}\x1f{count}".encode()).hexdigest()
                 comment_id = f"{platform}:sha1-{digest[:20]}"
             parent_id = thread_id
-            if pi is not None and (parent := _cell_text(cells[pi]).strip()):
+            if pi is not None and (parent := cells[pi].strip()):
                 parent_id = f"{platform}:{parent}"
                 if parent_id == comment_id:
-                    raise RecordError(
-                        path, f"the row names itself ({parent!r}) as its parent", record=ref
-                    )
-            values = ((name, _cell_text(cells[index]).strip()) for index, name in extras)
-            attributes = {name: value for name, value in values if value}
+                    raise fail(f"the row names itself ({parent!r}) as its parent", ref)
+            attributes = {name: value for i, name in extras if (value := cells[i].strip())}
             batch.rows.append(dict(
                 comment_id=comment_id, platform=platform, thread_id=thread_id, parent_id=parent_id,
                 kind="comment", author=author, created_at=created, text=text, is_deleted=False,

@@ -53,9 +53,9 @@ def fix_mojibake(text: str) -> str:
 
 
 def normalise_text(text: str) -> str:
-    """Return the canonical form of a comment's text.
+    r"""Return the canonical form of a comment's text.
 
-    NFC composition, ``\\r\\n`` and ``\\r`` to ``\\n``, invisible characters (NUL,
+    NFC composition, ``\r\n`` and ``\r`` to ``\n``, invisible characters (NUL,
     zero-width space, stray BOM) removed, runs of spaces and tabs collapsed, at most
     one blank line in a row, and no leading or trailing whitespace. Emoji and
     non-Latin scripts are kept as they are.

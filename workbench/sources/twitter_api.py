@@ -18,7 +18,7 @@ from workbench.errors import RecordError
 from .base import Batch, LoadOptions, Sample, register
 from .fields import Fields, describe
 from .fileio import iter_json_lines, open_binary, read_json_document
-from .replychains import iso639_1
+from .replychains import as_count, iso639_1
 from .text import unescape_entities
 from .timeparse import epoch_seconds
 from .twitter_common import (
@@ -124,7 +124,7 @@ def _v2_row(
     metrics = tweet.get("public_metrics") or {}
     for name in ("retweet_count", "reply_count", "quote_count"):
         if metrics.get(name) is not None:
-            attributes[name] = int(metrics[name])
+            attributes[name] = as_count(metrics[name], name)
     attributes.update(edit_attributes(tweet_id, tweet.get("edit_history_tweet_ids")))
     conversation = tweet.get("conversation_id")
     if conversation:
@@ -147,7 +147,7 @@ def _v2_row(
         "created_at": epoch_seconds(tweet.get("created_at")),
         "text": text,
         "text_raw": raw,
-        "score": int(likes) if likes is not None else None,
+        "score": as_count(likes, "like_count"),
         "url": status_url(author, tweet_id),
         "lang": iso639_1(tweet.get("lang")),
         "is_deleted": False,

@@ -18,7 +18,7 @@ from workbench.errors import RecordError, SourceError
 from .base import Batch, LoadOptions, Sample, register
 from .fields import Fields, describe
 from .fileio import open_binary, read_json_document
-from .replychains import iso639_1
+from .replychains import as_count, iso639_1
 from .text import unescape_entities
 from .timeparse import epoch_seconds
 from .twitter_common import (
@@ -29,6 +29,7 @@ from .twitter_common import (
     fill_threads,
     retweeted_user,
     status_url,
+    twitter_time,
     unexpected,
 )
 
@@ -230,13 +231,13 @@ def _tweet_row(
     if tweet.get("in_reply_to_screen_name"):
         attributes["reply_to_user"] = tweet["in_reply_to_screen_name"]
     if tweet.get("retweet_count") is not None:
-        attributes["retweet_count"] = int(tweet["retweet_count"])
+        attributes["retweet_count"] = as_count(tweet["retweet_count"], "retweet_count")
     edit = tweet.get("edit_info")
     if edit:
         control = edit.get("initial") or edit.get("edit", {}).get("editControlInitial") or {}
         attributes.update(edit_attributes(tweet_id, control.get("editTweetIds")))
     if deleted and tweet.get("deleted_at"):
-        attributes["deleted_at"] = _iso(epoch_seconds(tweet["deleted_at"]))
+        attributes["deleted_at"] = _iso(twitter_time(tweet["deleted_at"]))
     author = owner
     user = tweet.get("user")
     if isinstance(user, dict) and user.get("screen_name"):
@@ -249,10 +250,10 @@ def _tweet_row(
         "parent_id": f"x:{parent}" if parent else None,
         "kind": "comment" if parent else "post",
         "author": author,
-        "created_at": epoch_seconds(tweet["created_at"]),
+        "created_at": twitter_time(tweet["created_at"]),
         "text": text,
         "text_raw": raw,
-        "score": int(likes) if likes is not None else None,
+        "score": as_count(likes, "favorite_count"),
         "url": status_url(author, tweet_id),
         "lang": iso639_1(tweet.get("lang")),
         "is_deleted": deleted,

@@ -6,16 +6,54 @@ See :mod:`workbench.sources.twitter` for the rules these implement.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from workbench.errors import RecordError
 
 from .replychains import thread_roots
+from .timeparse import epoch_seconds
 
 PLATFORM = "x"
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
 #: ``RT @user: text`` -- how a retweet's text starts in every X format.
 RETWEET_PREFIX = re.compile(r"RT @(\w{1,50}):")
+
+
+def twitter_time(value: Any) -> float | None:
+    """Return epoch seconds of an archive time like ``Fri Mar 06 13:02:05 +0000 2026``.
+
+    A fast path for the fixed UTC form archives use (``strptime`` is ten times
+    slower); anything else goes to :func:`~workbench.sources.timeparse.epoch_seconds`.
+
+    Raises
+    ------
+    ValueError
+        Quoting the value, if it is not a time.
+    """
+    if isinstance(value, str) and len(value) == 30 and value[19:25] == " +0000":
+        try:
+            _, month, day, clock, _, year = value.split(" ")
+            hour, minute, second = clock.split(":")
+            moment = datetime(
+                int(year),
+                _MONTHS[month],
+                int(day),
+                int(hour),
+                int(minute),
+                int(second),
+                tzinfo=UTC,
+            )
+            return moment.timestamp()
+        except (ValueError, KeyError):
+            pass
+    return epoch_seconds(value)
 
 
 def as_id(value: Any) -> str:

@@ -42,7 +42,7 @@ from workbench.errors import RecordError, SourceError
 from .base import Batch, LoadOptions, Sample, register
 from .fields import Fields
 from .fileio import iter_json_lines, parse_json, read_bytes
-from .tabular import file_stem, iter_table, parse_time
+from .tabular import cell_text, file_stem, iter_table, parse_time
 from .text import html_to_text
 
 _KIND = re.compile(
@@ -61,6 +61,14 @@ def _chunks(batch: Batch, size: int) -> Iterator[Batch]:
         yield Batch(rows=rows[start : start + size])
 
 
+def _count(fields: Fields, key: str) -> int | None:
+    """Return a count field, refusing values no counter can hold."""
+    value = fields.int(key)
+    if value is not None and not 0 <= value < 2**63:
+        raise fields.error(key, f"is out of range ({value})", "Export the response again")
+    return value
+
+
 class _ApiReader:
     """Collects the rows of one file of API responses, de-duplicating by id."""
 
@@ -70,21 +78,20 @@ class _ApiReader:
         self.seen: set[str] = set()
         self.threads: dict[str, str] = {}  # top-level comment id -> thread id
         self.expected: dict[str, tuple[str, int]] = {}  # top-level id -> (thread, total)
-        self.orphans = 0
         self.file_thread = f"youtube:file:{file_stem(path)}"
 
-    def value(self, obj: Any, where: str) -> None:
-        """Read a response, a thread, a comment, or a JSON array of them."""
-        if isinstance(obj, list):
+    def value(self, obj: Any, where: str, level: int = 0) -> None:
+        """Read a response, a thread, a comment, or (at the top) a JSON array of them."""
+        if isinstance(obj, list) and level == 0:
             for i, item in enumerate(obj):
-                self.value(item, f"{where}[{i}]")
+                self.value(item, f"{where}[{i}]", 1)
             return
         fields = Fields(obj, self.path, where)
         kind = fields.str("kind")
         snippet = fields.obj.get("snippet")
-        if kind in _LISTS or (kind is None and "items" in fields.obj):
+        if level < 2 and (kind in _LISTS or (kind is None and "items" in fields.obj)):
             for i, item in enumerate(fields.list("items", required=True)):
-                self.value(item, f"{where}.items[{i}]")
+                self.value(item, f"{where}.items[{i}]", 2)
             if fields.obj.get("nextPageToken"):
                 self.batch.warnings.append(
                     f"the response at {where} has a nextPageToken: more pages of it exist; "
@@ -115,14 +122,15 @@ class _ApiReader:
             thread_id = f"youtube:channel:{channel}"
         else:
             thread_id = self.file_thread
-        total = snippet.int("totalReplyCount")
+        total = _count(snippet, "totalReplyCount")
         top = snippet.child("topLevelComment")
         assert top is not None
         top_id = self.comment(top, thread_id, video, total)
         replies = fields.child("replies", required=False)
-        for i, reply in enumerate((replies.list("comments") if replies else None) or []):
-            self.comment(Fields(reply, self.path, f"{replies.where}.comments[{i}]"), thread_id,
-                         video, None, top_id)  # fmt: skip
+        if replies is not None:
+            for i, reply in enumerate(replies.list("comments") or []):
+                where = f"{replies.where}.comments[{i}]"
+                self.comment(Fields(reply, self.path, where), thread_id, video, None, top_id)
         if total:
             previous = self.expected.get(top_id, (thread_id, 0))[1]
             self.expected[top_id] = (thread_id, max(total, previous))
@@ -150,8 +158,7 @@ class _ApiReader:
             elif video:
                 thread_id = f"youtube:video:{video}"
             elif parent_id is not None:
-                thread_id = parent_id
-                self.orphans += 1
+                thread_id = parent_id  # until its top-level comment turns up (see finish)
             else:
                 channel = snippet.str("channelId")
                 thread_id = f"youtube:channel:{channel}" if channel else self.file_thread
@@ -194,7 +201,7 @@ class _ApiReader:
                 "text": text,
                 "text_raw": raw,
                 "depth": 2 if parent_id else 1,
-                "score": snippet.int("likeCount"),
+                "score": _count(snippet, "likeCount"),
                 "url": f"https://www.youtube.com/watch?v={video}&lc={local}" if video else None,
                 "is_deleted": False,
                 "attributes": attributes or None,
@@ -205,6 +212,13 @@ class _ApiReader:
     def finish(self) -> Batch:
         """Add the gaps (replies counted but not present) and summary warnings."""
         batch = self.batch
+        orphans = 0
+        for row in batch.rows:
+            if row["depth"] == 2 and row["thread_id"] == row["parent_id"]:
+                if row["parent_id"] in self.threads:
+                    row["thread_id"] = self.threads[row["parent_id"]]
+                else:
+                    orphans += 1
         present = Counter(row["parent_id"] for row in batch.rows if row["depth"] == 2)
         for top_id, (thread_id, total) in self.expected.items():
             if (missing := total - present[top_id]) > 0:
@@ -220,9 +234,9 @@ class _ApiReader:
                 )
         if repeats := sum(1 for reason, _ in batch.skipped if reason == "duplicate"):
             batch.warnings.append(f"{repeats} repeated item(s) were read once")
-        if self.orphans:
+        if orphans:
             batch.warnings.append(
-                f"{self.orphans} reply(ies) carry no video id and their top-level comment is "
+                f"{orphans} reply(ies) carry no video id and their top-level comment is "
                 "not in this file: their thread is that top-level comment until it is imported"
             )
         return batch
@@ -329,8 +343,9 @@ class YouTubeTakeoutLoader:
                   if i not in known]  # fmt: skip
         seen: set[str] = set()
         batch = Batch(warnings=warnings)
-        for ref, cells in records:
-            local = str(cells[ci] or "").strip()
+        for ref, raw in records:
+            cells = [cell_text(c) for c in raw]
+            local = cells[ci].strip()
             if not local:
                 raise RecordError(path, "the 'Comment ID' cell is empty", record=ref)
             comment_id = f"youtube:{local}"

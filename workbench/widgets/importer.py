@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import ipywidgets as w  # noqa: TID251 (widgets/ is the one place allowed to)
+import ipywidgets as w
 
 from workbench.errors import WorkbenchError
 from workbench.import_session import (
@@ -106,8 +106,9 @@ class ImportView:
         )
         self.files = w.HTML()
         self.mapping = {
-            role: w.Dropdown(options=[("—", _NONE)], value=_NONE, description=label,
-                             style=_LABEL_STYLE)
+            role: w.Dropdown(
+                options=[("—", _NONE)], value=_NONE, description=label, style=_LABEL_STYLE
+            )
             for role, label in ROLES
         }
         self.dayfirst = w.Checkbox(value=False, description="Dates are day first (25/11/2026)")
@@ -156,7 +157,7 @@ class ImportView:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display  # noqa: TID251 (widgets/ only)
+        from IPython.display import display
 
         display(self.widget)
 
@@ -187,9 +188,10 @@ class ImportView:
         mapping = None
         if self.session.needs_mapping(self.format.value):
             chosen = {role: dropdown.value for role, dropdown in self.mapping.items()}
-            mapping = self.session.mapping(chosen.pop("text"), dayfirst=self.dayfirst.value,
-                                           **chosen)
-        self.render(self.session.run(self.format.value, mapping))
+            mapping = self.session.mapping(
+                chosen.pop("text"), dayfirst=self.dayfirst.value, **chosen
+            )
+        self.render(self.session.run(self.format.value, mapping, progress=self._progress))
 
     # -- rendering -----------------------------------------------------------------
 
@@ -207,7 +209,7 @@ class ImportView:
             f"<b>Imported</b> at {when}: {totals.get('new', 0)} new, "
             f"{totals.get('updated', 0)} updated, {totals.get('duplicate', 0)} already there."
         )
-        self.summary.value = _summary_table(outcome.summary, totals)
+        self.summary.value = _summary_table(outcome.summary, totals) + _warnings(outcome.warnings)
         frame = outcome.preview
         if frame.empty:
             data = {"text/plain": "No new comments: everything was already in the project."}
@@ -230,6 +232,9 @@ class ImportView:
         )
         self.error_banner.layout.display = ""
 
+    def _progress(self, name: str, rows: int) -> None:
+        self.status.value = f"<i>Importing {html.escape(name)}: {rows:,} rows read…</i>"
+
     def _refresh_files(self) -> None:
         fmt = self.format.value
         self.files.value = _files_list(self.session.staged)
@@ -251,6 +256,13 @@ def _files_list(staged: list[StagedFile]) -> str:
         for f in staged
     )
     return f"<ul style='margin:4px 0'>{items}</ul>"
+
+
+def _warnings(notes: list[str]) -> str:
+    if not notes:
+        return ""
+    items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    return f"<div style='color:#7a4f01'><b>Notes</b><ul style='margin:2px 0'>{items}</ul></div>"
 
 
 def _summary_table(rows: list[dict[str, Any]], totals: dict[str, int]) -> str:

@@ -48,9 +48,9 @@ def node(level: int, author: str, text: str, **options: Any) -> dict[str, Any]:
     return {"type": "comment", "level": level, "author": author, "text": text, **options}
 
 
-def more(level: int, count: int, children: int) -> dict[str, Any]:
-    """A Reddit "load more comments" stub hiding ``count`` comments."""
-    return {"type": "more", "level": level, "count": count, "children": children}
+def more(level: int, count: int, listed: int) -> dict[str, Any]:
+    """A Reddit "load more comments" stub hiding ``count`` comments, ``listed`` by id."""
+    return {"type": "more", "level": level, "count": count, "listed": listed}
 
 
 def continue_thread(level: int) -> dict[str, Any]:

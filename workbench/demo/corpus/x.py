@@ -43,12 +43,12 @@ CONVERSATIONS = [
         node(1, OWNER, "How to respond:\n💻 online survey (link above)\n📞 01632 960418, Mon-Fri 9-5\n✉️ paper copies at both receptions\n🗣️ drop-ins at the library & Brackenfield Community Centre\n\nEasy read, large print, BSL & other languages on request. #RiversideUTC", after=1, likes=18, rts=9),
         node(2, "ShiftWorkerSam", "drop-ins are Tues & Weds 10-2. some of us work for a living? evening one please", likes=41, rts=3),
         node(3, OWNER, "Thanks Sam, you're not the only one to say this. We're adding an evening and a weekend session and will post the dates this week.", likes=12),
-        node(4, "ShiftWorkerSam", "👍 cheers", lang="art", likes=2),
+        node(4, "ShiftWorkerSam", "👍 cheers", likes=2),
         node(1, "SaveMarloweSt", "\"Come together\" = Marlowe St closes. Don't be fooled. 3 miles further for the people with the least. #SaveMarloweStreet #RiversideUTC", likes=96, rts=58),
         node(2, "lurking_liam", "Isn't option C literally keeping a walk-in on Marlowe St though? Did you read it", likes=33),
         node(3, "SaveMarloweSt", "Option C is a \"smaller\" walk-in. Smaller = fewer hours, fewer staff, then closed in 2 years. Seen it all before.", likes=47, rts=12),
         node(4, "lurking_liam", "That's a reasonable worry and a much better argument than \"it's closing\" tbh", likes=29),
-        node(5, "SaveMarloweSt", "Fair. We'll be pushing for option C with guaranteed hours. Petition link in bio.", likes=38, rts=6),
+        node(5, "SaveMarloweSt", "Fair. We'll be pushing for option C with guaranteed hours. Petition link in bio.", likes=38, rts=6, edited=4),
         node(2, "bev_in_brackenfield", "Two buses from Old Quay. Three on a Sunday. My mum's 81.", likes=64, rts=8),
         node(3, "RiversideBusNerd", "Route 14 after 6pm is every 40 mins and it doesn't run Sundays at all. If it moves, the bus has to change with it. Simple as.", likes=52, rts=14),
         node(4, "DaiTheBus", "Ydy, mae angen bws gyda'r nos. Dw i'n gyrru'r 14 a does neb yn gofyn i ni.", lang="cy", likes=19, rts=4),
@@ -85,7 +85,7 @@ CONVERSATIONS = [
     ], {"likes": 121, "rts": 64, "quotes": 7}),
     ("2026-03-20T13:06:15.000Z", OWNER, "Halfway there: 1,240 responses so far. Top themes:\n🚌 getting to Quayside Road\n📱 booking without a smartphone\n⏳ waiting times\n🧠 mental health crisis support\n👶 children in the evening\nStill time to have your say 👉 https://t.co/hVr3sNq8Lk #RiversideUTC", [
         node(1, "QuaysideWardCllr", "Good to see transport at the top. I've written to the bus operator asking for a later 14 and a Sunday service. Will share the reply. #RiversideUTC", likes=39, rts=11),
-        node(2, "RiversideBusNerd", "Finally 🙌", lang="art", likes=8),
+        node(2, "RiversideBusNerd", "🙌🙌🙌", lang="art", likes=8),
         node(1, "ShiftWorkerSam", "Went to the Thursday evening drop-in. Good chat, they actually listened. Credit where it's due 👏", likes=27, rts=2),
         node(1, "tired_mum_of_4", "Children in the evening should be #1 tbh. 3 of mine have needed stitches after 6pm this year alone 🙃", likes=31),
         node(2, "nurse_anon_rv", "Jo what are you feeding them 😂 hope they're all ok", likes=22),
@@ -95,12 +95,12 @@ CONVERSATIONS = [
     ], {"likes": 88, "rts": 41, "quotes": 3}),
 ]
 
-#: Retweets of the launch post: (time, username).
+#: Retweets: (time, username, index into CONVERSATIONS of the retweeted root).
 RETWEETS = [
-    ("2026-03-02T09:14:50.000Z", "bev_in_brackenfield"),
-    ("2026-03-02T10:02:11.000Z", "QuaysideWardCllr"),
-    ("2026-03-03T18:40:05.000Z", "DeafRiversideClub"),
-    ("2026-03-20T13:30:47.000Z", "StaffSideRep_RV"),
+    ("2026-03-02T09:14:50.000Z", "bev_in_brackenfield", 0),
+    ("2026-03-02T10:02:11.000Z", "QuaysideWardCllr", 0),
+    ("2026-03-03T18:40:05.000Z", "DeafRiversideClub", 0),
+    ("2026-03-20T13:30:47.000Z", "StaffSideRep_RV", 2),
 ]
 
 #: Quote tweets and other tweets using the hashtag: (time, username, text, quoted root

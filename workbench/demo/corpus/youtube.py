@@ -20,6 +20,9 @@ CHANNEL = "@RiversideCommunityHealth"
 #: Threads, oldest first.
 THREADS = [
     [
+        node(1, "@BinsOnAMonday", "first", likes=0),
+    ],
+    [
         node(1, "@MarloweStreetRegular", "Been using the Marlowe St walk-in for 20 years. Please don't take it away from the town centre. The people who need it most are the ones who can't get to Quayside Road.", likes=212),
         node(2, CHANNEL, "@MarloweStreetRegular Thank you for watching and for taking the time to comment. No decision has been made - one of the options keeps a walk-in service in the town centre. Please do fill in the survey (link in the description) so your view is counted.", likes=37),
         node(2, "@PennyFromBrackenfield", "@MarloweStreetRegular agree 100%", likes=14),
@@ -28,6 +31,11 @@ THREADS = [
     [
         node(1, "@SubtitleSue", "Thank you for putting proper subtitles on this, not the auto-generated ones that turn \"urgent treatment centre\" into \"urgent treat meant sent her\" 😂", likes=96),
         node(2, CHANNEL, "@SubtitleSue 😄 Thank you! A BSL version is coming next week too.", likes=18),
+    ],
+    [
+        node(1, "@DeafRiversideClub", "Is there a BSL version of this video? The subtitles are good but BSL is our language. Many Deaf people in Riverside are not confident with written English.", likes=72),
+        node(2, CHANNEL, "@DeafRiversideClub Yes - the BSL version goes live on Monday 9 March and we'll link it here. Thank you for working with us on it.", likes=19),
+        node(2, "@DeafRiversideClub", "@RiversideCommunityHealth Thank you. Please also think about video relay for booking, not only phone.", likes=24),
     ],
     [
         node(1, "@dadof3_riverside", "Booking online would be brilliant for us. Three kids, someone's always got something. Being able to pick a slot after school instead of dragging all three to sit in a waiting room for hours would be amazing.", likes=58),
@@ -72,11 +80,6 @@ THREADS = [
         node(2, "@MumOfTwoAndACat", "@NightShiftNadia I know that NOW. Nobody told me at the time. Which is kind of the point about communication.", likes=61),
     ],
     [
-        node(1, "@DeafRiversideClub", "Is there a BSL version of this video? The subtitles are good but BSL is our language. Many Deaf people in Riverside are not confident with written English.", likes=72),
-        node(2, CHANNEL, "@DeafRiversideClub Yes - the BSL version goes live on Monday 9 March and we'll link it here. Thank you for working with us on it.", likes=19),
-        node(2, "@DeafRiversideClub", "@RiversideCommunityHealth Thank you. Please also think about video relay for booking, not only phone.", likes=24),
-    ],
-    [
         node(1, "@RiversideRunner", "Good video, clear options. My only ask: live waiting times on the website. I'd happily go at 9pm instead of 6pm if I knew it'd be quieter.", likes=47),
         node(2, "@PennyFromBrackenfield", "@RiversideRunner yes! the Royal has it and it's really useful", likes=12),
     ],
@@ -94,6 +97,11 @@ THREADS = [
         node(1, "@Sarah_Sings_Alto", "A friend told me you have to be registered with a Riverside GP to use the new booking system. Is that true? I'm a student here, registered back home.", likes=17),
         node(2, CHANNEL, "@Sarah_Sings_Alto No - anyone can use the walk-in or UTC, wherever you're registered, and that won't change. You'll be able to book a slot with your NHS number or just walk in.", likes=15),
         node(2, "@Sarah_Sings_Alto", "@RiversideCommunityHealth oh good, thank you!", likes=3),
+    ],
+    [
+        node(1, "@RiversideRunner", "Update for anyone reading: went to the evening drop-in at Brackenfield on Thursday. About 40 people there, staff from the trust and the bus company. They took notes on everything. Honestly better than I expected.", likes=36),
+        node(2, "@QuaysideNeighbour", "@RiversideRunner did the bus company say anything about evening services?", likes=8),
+        node(2, "@RiversideRunner", "@QuaysideNeighbour \"looking into\" a later 14. So, maybe.", likes=14),
     ],
     [
         node(1, "@OptionBOrBust", "Option B for me. Mental health crisis support in the evening is the thing that's actually missing. Everything else is just shuffling buildings around.", likes=88),
@@ -117,9 +125,6 @@ THREADS = [
         node(2, "@SyedaInRiverside", "(Asking if there'll be an Urdu version - my mum and auntie both use the walk-in)", likes=11),
     ],
     [
-        node(1, "@BinsOnAMonday", "first", likes=0),
-    ],
-    [
         node(1, "@ProperRiversideLad", "Just go private lol. NHS is finished anyway", likes=3),
         node(2, "@RiversideRunner", "@ProperRiversideLad with what money", likes=29),
         node(2, "@ProperRiversideLad", "@RiversideRunner skill issue", likes=1),
@@ -136,11 +141,6 @@ THREADS = [
     [
         node(1, "@LateToTheParty_RV", "Is this still open? Only just seen it.", likes=2),
         node(2, "@PennyFromBrackenfield", "@LateToTheParty_RV yes till 30 April", likes=3),
-    ],
-    [
-        node(1, "@RiversideRunner", "Update for anyone reading: went to the evening drop-in at Brackenfield on Thursday. About 40 people there, staff from the trust and the bus company. They took notes on everything. Honestly better than I expected.", likes=36),
-        node(2, "@QuaysideNeighbour", "@RiversideRunner did the bus company say anything about evening services?", likes=8),
-        node(2, "@RiversideRunner", "@QuaysideNeighbour \"looking into\" a later 14. So, maybe.", likes=14),
     ],
     [
         node(1, "@ConsultationFatigue", "Third consultation in 5 years about this place. Nothing ever changes. Sorry but I'm not doing another survey.", likes=27),
