@@ -11,9 +11,11 @@ import re
 from functools import lru_cache
 from typing import Any
 
-MIN_LETTERS = 8
+MIN_LETTERS = 12
 MIN_CONFIDENCE = 0.5
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+#: Mentions, hashtags and links say nothing about the language a text is written in.
+_NOISE = re.compile(r"(?:https?://|www\.)\S+|[@#][\w.@-]+", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
@@ -30,16 +32,18 @@ def _model() -> Any:
 def detect_languages(texts: list[str]) -> list[str | None]:
     """Return an ISO 639-1 (or 639-3) code per text, or ``None`` where undetectable.
 
-    A text needs at least :data:`MIN_LETTERS` letters and a confidence of at least
-    :data:`MIN_CONFIDENCE` to be labelled.
+    Mentions, hashtags and links are removed first; what is left needs at least
+    :data:`MIN_LETTERS` letters and a confidence of at least :data:`MIN_CONFIDENCE`
+    to be labelled.
     """
     predict = _model().f.predict
     out: list[str | None] = []
     for text in texts:
-        if not text or len(_LETTER.findall(text[:400])) < MIN_LETTERS:
+        words = _NOISE.sub(" ", text[:1000]) if text else ""
+        if len(_LETTER.findall(words[:400])) < MIN_LETTERS:
             out.append(None)
             continue
-        line = text[:1000].replace("\n", " ") + "\n"
+        line = words.replace("\n", " ") + "\n"
         result = predict(line, 1, 0.0, "replace")
         if result and result[0][0] >= MIN_CONFIDENCE:
             out.append(result[0][1].removeprefix("__label__"))

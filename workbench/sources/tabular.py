@@ -487,7 +487,7 @@ class TableLoader:
 
         for ref, cells in records:
             if excel:  # workbook cells are numbers, dates...: text for all but the time
-                cells = [c if i == mi else cell_text(c) for i, c in enumerate(cells)]
+                cells = [c if i == mi != ti else cell_text(c) for i, c in enumerate(cells)]
             text = cells[ti]
             if is_filler(text):
                 batch.skipped.append(("filler", ref))
@@ -521,7 +521,7 @@ class TableLoader:
                         f"id {local!r} is already used by {first_ref}, which holds "
                         "different content",
                         ref,
-                        "Ids must be unique; fix one of the two",
+                        "Ids must be unique; fix one of the two rows",
                     )
                 if first_ref != ref:
                     batch.skipped.append(("duplicate", f"{ref} (same as {first_ref})"))

@@ -204,7 +204,7 @@ class _Reader:
                 record=f"{prefix}{root}",
             )
         if _is_tweet(value) and "data" not in value:
-            self.tweet(value, {}, {}, prefix, root, None)
+            self.tweet(value, {}, {}, prefix, root, value.get("matching_rules"))
         elif _PAGE_KEYS.intersection(value):
             self.page(value, prefix, root)
         else:

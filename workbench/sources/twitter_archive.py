@@ -289,6 +289,7 @@ class XArchiveLoader:
         reply_to: dict[str, str | None] = {}
         rows = batch.rows
         notes_seen = 0
+        seen: set[str] = set()
         for index, item in enumerate(items):
             where = f"$[{index}]"
             if not isinstance(item, dict) or not item:
@@ -319,6 +320,10 @@ class XArchiveLoader:
             except (LookupError, TypeError, ValueError, AttributeError) as exc:
                 _check(value, path, f"{where}.{key}")
                 raise unexpected(path, f"{where}.{key}", exc) from None
+            if row["comment_id"] in seen:
+                batch.skipped.append(("duplicate", row["comment_id"]))
+                continue
+            seen.add(row["comment_id"])
             if key != "tweet":
                 row["attributes"]["archive_record"] = key
             rows.append(row)
