@@ -139,3 +139,29 @@ def test_events_are_append_only(project: Project) -> None:
         project.store.connection.execute("DELETE FROM events")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         project.store.connection.execute("UPDATE events SET actor = 'someone else'")
+
+
+@pytest.mark.parametrize("order", [("context", "outbox"), ("outbox", "context")])
+def test_replies_join_their_thread_across_files(tmp_path: Path, order: tuple[str, str]) -> None:
+    from workbench.demo import DATA_DIR
+
+    files = {
+        "context": DATA_DIR / "mastodon_context.json",
+        "outbox": DATA_DIR / "mastodon_outbox.json",
+    }
+    with Project.init(tmp_path / "p") as project:
+        for name in order:  # separate imports, in either order
+            project.import_files([files[name]])
+        comments = project.comments().set_index("comment_id")
+    launch = comments[(comments["kind"] == "post") & (comments["text"].str.contains("survey"))]
+    replies = comments[comments["platform"] == "mastodon"]
+    root = replies["thread_id"].value_counts().index[0]
+    assert root in comments.index and comments.loc[root, "kind"] == "post"
+    in_thread = replies[replies["thread_id"] == root]
+    assert len(in_thread) == 40  # the launch post and all 39 replies
+    parents = in_thread["parent_id"].dropna()
+    assert parents.isin(comments.index).all(), "every reply's parent is stored"
+    depth = in_thread["depth"]
+    for cid, parent in parents.items():
+        assert depth[cid] == depth[parent] + 1
+    assert not launch.empty

@@ -169,6 +169,7 @@ def test_askreddit_permalink(shared_fixtures: Path) -> None:
     assert (frame["kind"] == "comment").sum() == 200
     gaps = frame.attrs["gaps"]
     assert len(gaps) == 192 and {g["kind"] for g in gaps} == {"more"}
+    assert sum(g["count"] for g in gaps) == 6290
     edited = [a["edited"] for a in attrs(comments(frame)) if "edited" in a]
     assert len(edited) == 13
     assert all(isinstance(e, float) and e > 1.5e9 for e in edited)
@@ -199,6 +200,25 @@ def test_reddit_sniffers_leave_other_platforms_alone(shared_fixtures: Path) -> N
         sample = read_sample(path)
         for name in REDDIT_FORMATS:
             assert LOADERS[name].sniff(sample) == 0, (name, path.name)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [(SPEZ, "reddit-listing"), (FUNNY, "reddit-thread"), (ANNOUNCEMENTS, "reddit-thread")],
+)
+@pytest.mark.parametrize("sort_keys", [False, True])
+def test_detects_minified_documents_beyond_the_sample(
+    shared_fixtures: Path, tmp_path: Path, name: str, expected: str, sort_keys: bool
+) -> None:
+    """One-line JSON larger than the 64 KiB sample, with Reddit's key order or sorted keys."""
+    document = orjson.loads(reddit(shared_fixtures, name).read_bytes())
+    option = orjson.OPT_SORT_KEYS if sort_keys else 0
+    path = tmp_path / "minified.json"
+    path.write_bytes(orjson.dumps(document, option=option))
+    assert path.stat().st_size > 64 * 1024
+    assert sources.detect(path) == expected
+    original = sources.read(reddit(shared_fixtures, name))
+    assert sources.read(path)["comment_id"].tolist() == original["comment_id"].tolist()
 
 
 # --- hand-written fixtures ---
@@ -401,6 +421,9 @@ def test_fast_path_matches_checked_path(data_dir: Path, shared_fixtures: Path) -
         {**GOOD, "body": "x &lt;y&gt; &amp;amp;", "edited": True, "stickied": True},
         {**GOOD, "distinguished": "moderator", "permalink": "/r/AskUK/comments/pqr123/_/p/"},
         {**GOOD, "created_utc": 1640000000.5, "link_title": "A post", "retrieved_on": 1},
+        {**GOOD, "id": "p5e0002", "subreddit": "Other", "parent_id": "t1_p5e0001"},
+        {**GOOD, "id": "p5e0003", "created_utc": "1640000000", "score": "4"},
+        {**GOOD, "id": "p5e0004", "created_utc": 1640000000123, "body": "&gt;&gt; ok"},
     ]
     records += variants
     numbered = list(enumerate(records, start=1))

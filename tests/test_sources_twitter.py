@@ -176,6 +176,31 @@ def test_stream_capture_with_cut_off_last_line(shared_fixtures: Path) -> None:
     assert (replies["thread_id"] != replies["comment_id"]).all()
 
 
+def test_flattened_stream_lines_load_like_the_raw_lines(
+    shared_fixtures: Path, tmp_path: Path
+) -> None:
+    """Flattening (author and referenced tweets inlined, rules kept) changes no row."""
+    path = shared_fixtures / "twitter" / "twarc2" / "streaming_output_with_error.jsonl"
+    flat_lines = []
+    for line in path.read_bytes().splitlines()[:-1]:  # the last line is cut off
+        page = orjson.loads(line)
+        users = {u["id"]: u for u in page["includes"]["users"]}
+        tweets = {t["id"]: t for t in page["includes"].get("tweets", [])}
+        tweet = page["data"] | {"author": users[page["data"]["author_id"]]}
+        tweet["matching_rules"] = page["matching_rules"]
+        if "in_reply_to_user_id" in tweet:
+            tweet["in_reply_to_user"] = users[tweet["in_reply_to_user_id"]]
+        tweet["referenced_tweets"] = [
+            ref | tweets.get(ref["id"], {}) for ref in tweet.get("referenced_tweets", [])
+        ]
+        flat_lines.append(orjson.dumps(tweet))
+    flat = tmp_path / "stream_flat.jsonl"
+    flat.write_bytes(b"\n".join(flat_lines) + b"\n")
+    assert sources.detect(flat) == "x-twarc-flat"
+    columns = [c for c in sources.read(path).columns if c != "source_format"]
+    pd.testing.assert_frame_equal(sources.read(path)[columns], sources.read(flat)[columns])
+
+
 def test_edited_tweet_versions_relate_through_edit_group(shared_fixtures: Path) -> None:
     folder = shared_fixtures / "twitter" / "twarc2"
     before = by_id(sources.read(folder / "edited_before.jsonl"))["x:1576994746135764992"]

@@ -200,6 +200,8 @@ class Project:
         with collector_paused(), self.store.transaction():
             for path in paths:
                 reports.append(self._import_one(Path(path), format, mapping, progress))
+            if reports:
+                self.store.rethread(since_import=reports[0].import_id)
             depths = self.store.fill_depths()
             for report in reports:
                 self.store.append_event("import", asdict(report), self.actor)

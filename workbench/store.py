@@ -348,6 +348,40 @@ class Store:
             total += cursor.rowcount
         return total
 
+    def rethread(self, since_import: int, max_levels: int = 1000) -> int:
+        """Put comments of recent imports into their parent's thread.
+
+        A file sometimes holds a reply without the conversation above it (an X
+        archive, a YouTube reply page, a Mastodon outbox); its loader then names the
+        thread as best it can. Once the parent is stored, from this import or an
+        earlier one, the reply joins the parent's thread, level by level, and its
+        depth is cleared so that :meth:`fill_depths` derives it from the parent.
+
+        Parameters
+        ----------
+        since_import : int
+            Rows last stored by this import or a later one are examined.
+
+        Returns
+        -------
+        int
+            How many rows changed thread.
+        """
+        total = 0
+        for _ in range(max_levels):
+            cursor = self.connection.execute(
+                "UPDATE comments SET thread_id = p.thread_id, depth = NULL"
+                " FROM comments AS p"
+                " WHERE p.comment_id = comments.parent_id"
+                " AND comments.last_import_id >= ?"
+                " AND p.thread_id != comments.thread_id",
+                (since_import,),
+            )
+            if cursor.rowcount <= 0:
+                break
+            total += cursor.rowcount
+        return total
+
     # -- languages ------------------------------------------------------------------
 
     def texts_missing_language(self, after_rowid: int, limit: int) -> list[tuple[int, str]]:

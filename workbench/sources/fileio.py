@@ -27,7 +27,7 @@ _BZ2_MAGIC = b"BZh"
 _XZ_MAGIC = b"\xfd7zXZ\x00"
 
 
-class _Decompressed:
+class _Decompressed(io.BufferedIOBase):
     """A decompressing stream whose damage surfaces as :class:`SourceError`.
 
     gzip, bz2, lzma and zstandard each raise their own exception types (``EOFError``
@@ -36,6 +36,7 @@ class _Decompressed:
     """
 
     def __init__(self, stream: IO[bytes], path: Path, kind: str) -> None:
+        super().__init__()
         self._stream = stream
         self._path = path
         self._kind = kind
@@ -47,9 +48,15 @@ class _Decompressed:
             hint="Download or export the file again",
         )
 
-    def read(self, size: int = -1) -> bytes:
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size if size is not None and size >= 0 else io.DEFAULT_BUFFER_SIZE)
+
+    def read(self, size: int | None = -1) -> bytes:
         try:
-            return self._stream.read(size)
+            return self._stream.read(-1 if size is None else size)
         except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
             raise self._damaged(exc) from None
         except Exception as exc:
@@ -57,9 +64,9 @@ class _Decompressed:
                 raise self._damaged(exc) from None
             raise
 
-    def readline(self, size: int = -1) -> bytes:
+    def readline(self, size: int | None = -1) -> bytes:
         try:
-            return self._stream.readline(size)
+            return self._stream.readline(-1 if size is None else size)
         except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
             raise self._damaged(exc) from None
         except Exception as exc:
@@ -72,13 +79,9 @@ class _Decompressed:
             yield line
 
     def close(self) -> None:
-        self._stream.close()
-
-    def __enter__(self) -> _Decompressed:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        if not self.closed:
+            self._stream.close()
+        super().close()
 
 
 def open_binary(path: Path) -> IO[bytes]:

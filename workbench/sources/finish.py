@@ -7,6 +7,7 @@ loader's output looks the same downstream.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,21 @@ FINISHED_COLUMNS: tuple[str, ...] = (
 )
 
 _KINDS = frozenset(("post", "comment"))
+_INT_LIMIT = 2**63
+
+
+def _small_int(value: object) -> int | None:
+    """An integer SQLite and pandas can hold, else ``None`` (scores, depths)."""
+    if isinstance(value, int) and not isinstance(value, bool) and -_INT_LIMIT < value < _INT_LIMIT:
+        return value
+    return None
+
+
+def _dump_attributes(extra: dict) -> str:
+    try:
+        return orjson.dumps(extra).decode()
+    except TypeError:  # integers beyond 64 bits and other values orjson refuses
+        return json.dumps(extra, default=str, ensure_ascii=False)
 
 
 def iso_times(epochs: list[float | None]) -> list[str | None]:
@@ -133,7 +149,6 @@ def finish_rows(rows: list[dict[str, Any]], source_format: str, path: Path) -> d
     deleted, attrs = cols["is_deleted"], cols["attributes"]
     times: list[float | None] = []
     given_depths: list[int | None] = []
-    dumps = orjson.dumps
     for number, row in enumerate(rows):
         cid = row.get("comment_id")
         text = row.get("text")
@@ -162,13 +177,13 @@ def finish_rows(rows: list[dict[str, Any]], source_format: str, path: Path) -> d
         titles.append(normalise_text(title) if title else None)
         texts.append(clean)
         raws.append(raw if raw != clean else None)
-        given_depths.append(row.get("depth"))
-        scores.append(row.get("score"))
+        given_depths.append(_small_int(row.get("depth")))
+        scores.append(_small_int(row.get("score")))
         urls.append(row.get("url") or None)
         langs.append(row.get("lang") or None)
         deleted.append(bool(row.get("is_deleted")))
         extra = row.get("attributes")
-        attrs.append(dumps(extra).decode() if extra else None)
+        attrs.append(_dump_attributes(extra) if extra else None)
     cols["created_at"] = iso_times(times)
     cols["depth"] = derive_depths(ids, parents, threads, kinds, given_depths)
     cols["source_format"] = [source_format] * len(ids)

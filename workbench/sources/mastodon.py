@@ -125,7 +125,7 @@ def _link(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _visibility(to: list[Any], cc: list[Any]) -> str:
+def _visibility(to: list[str | None], cc: list[str | None]) -> str:
     if any(item in _PUBLIC for item in to):
         return "public"
     if any(item in _PUBLIC for item in cc):
@@ -182,9 +182,8 @@ def _actor_names(path: Path, warnings: list[str]) -> dict[str, str]:
     try:
         actor = read_json_document(actor_path)
         uri, name = actor["id"], actor["preferredUsername"]
-        host = urlsplit(uri).netloc
-        if isinstance(uri, str) and isinstance(name, str) and host:
-            return {uri: f"@{name}@{host}"}
+        if isinstance(uri, str) and isinstance(name, str) and urlsplit(uri).netloc:
+            return {uri: f"@{name}@{urlsplit(uri).netloc}"}
     except SourceError as exc:
         warnings.append(f"actor.json could not be read ({exc})")
     except (LookupError, TypeError, ValueError):
@@ -218,8 +217,8 @@ def _note_row(
         if author is None:
             author = handles[actor] = actor_handle(actor) or actor
     reply_to = _link(note.get("inReplyTo"))
-    to = _as_list(note["to"] if "to" in note else activity.get("to"))
-    cc = _as_list(note["cc"] if "cc" in note else activity.get("cc"))
+    to = [_link(x) for x in _as_list(note["to"] if "to" in note else activity.get("to"))]
+    cc = [_link(x) for x in _as_list(note["cc"] if "cc" in note else activity.get("cc"))]
     attributes: dict[str, Any] = {"visibility": _visibility(to, cc)}
     summary = note.get("summary")
     if summary:

@@ -157,6 +157,29 @@ def _status_row(status: dict[str, Any]) -> tuple[dict[str, Any], str, str | None
     )
 
 
+def _note_home(
+    status: Any, local_id: str, home_bases: dict[str, str], reply_accounts: dict[str, str]
+) -> None:
+    """Remember where local accounts' statuses live, to name parents outside the file.
+
+    A status fetched from its own server has a URI ending in ``/statuses/<its id>``;
+    then every status of that account is ``<prefix>/statuses/<id>``, so a reply to
+    such an account's status that is not in the file still gets the parent's real
+    id (the one an outbox export of that account uses) instead of a local one.
+    """
+    account = status.get("account")
+    uri = status.get("uri")
+    reply_account = status.get("in_reply_to_account_id")
+    if reply_account is not None:
+        reply_accounts[local_id] = str(reply_account)
+    if not isinstance(account, dict) or not isinstance(uri, str):
+        return
+    suffix = f"/statuses/{local_id}"
+    acct = account.get("acct")
+    if isinstance(acct, str) and "@" not in acct and uri.endswith(suffix):
+        home_bases[str(account.get("id"))] = uri[: -len(suffix)]
+
+
 def _check_status(status: Any, path: Path, where: str) -> None:
     """Raise the located error explaining why ``status`` is unreadable, if one applies."""
     fields = Fields(status, path, where)
@@ -250,6 +273,8 @@ class MastodonApiLoader:
         parents: dict[str, str | None] = {}
         ids: dict[str, str] = {}
         ancestor_keys: list[str] = []
+        home_bases: dict[str, str] = {}  # local account id -> its statuses' URI prefix
+        reply_accounts: dict[str, str] = {}  # local status id -> account it replies to
         for number, (status, where) in enumerate(statuses):
             if isinstance(status, dict) and status.get("reblog"):
                 boosted = status["reblog"]
@@ -274,10 +299,16 @@ class MastodonApiLoader:
             parents[local_id] = reply_to
             ids[local_id] = row["comment_id"]
             batch.rows.append(row)
+            _note_home(status, local_id, home_bases, reply_accounts)
+        resolved = dict(ids)
         for row, key in zip(batch.rows, keys, strict=True):
             reply_to = parents[key]
             if reply_to is not None:
-                row["parent_id"] = ids.get(reply_to) or f"mastodon:local:{reply_to}"
+                if reply_to not in resolved:
+                    base = home_bases.get(reply_accounts.get(key, ""))
+                    if base is not None:
+                        resolved[reply_to] = f"mastodon:{base}/statuses/{reply_to}"
+                row["parent_id"] = resolved.get(reply_to) or f"mastodon:local:{reply_to}"
                 if reply_to not in ids:
                     row["attributes"]["in_reply_to_id"] = reply_to
         links = dict(parents)
@@ -289,7 +320,7 @@ class MastodonApiLoader:
             }
             if len(missing) == 1 and ancestor_keys:
                 links[missing.pop()] = ancestor_keys[-1]
-        set_threads(batch.rows, keys, links, ids, "mastodon:local:", batch.warnings, path)
+        set_threads(batch.rows, keys, links, resolved, "mastodon:local:", batch.warnings, path)
         if len(links) > len(parents):  # the focal status bridges ancestors and descendants
             depths = _depths(links)
             for row, key in zip(batch.rows, keys, strict=True):

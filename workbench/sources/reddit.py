@@ -35,8 +35,11 @@ from .reddit_things import PLATFORM, comment_row, more_gap, post_row
 _LISTING = re.compile(r'"kind"\s*:\s*"Listing"')
 _T3 = re.compile(r'"kind"\s*:\s*"t3"')
 _T1 = re.compile(r'"kind"\s*:\s*"t1"')
+_NO_CHILDREN = re.compile(r'"children"\s*:\s*\[\s*\]')
 _THING = re.compile(r'"kind"\s*:\s*"(?:t1|t3|more)"')
 _STARTS_LISTING = re.compile(r'^\{\s*"kind"\s*:\s*"Listing"')
+_STARTS_DATA = re.compile(r'^\{\s*"data"\s*:\s*\{')
+_STARTS_LIST_DATA = re.compile(r'^\[\s*\{\s*"data"\s*:\s*\{')
 _STARTS_JSON = re.compile(r'^\{\s*"json"\s*:\s*\{')
 
 
@@ -80,10 +83,12 @@ class RedditThreadLoader:
     def sniff(self, sample: Sample) -> float:
         """Recognise ``[{"kind": "Listing" ... "t3" ...`` at the start of the file."""
         head = sample.head.lstrip()
-        if not head.startswith("[") or not _LISTING.search(head, 0, 4096):
+        if not head.startswith("["):
+            return 0.0
+        if not (_LISTING.search(head) or _STARTS_LIST_DATA.match(head)):
             return 0.0
         if _T3.search(head):
-            return 0.95 if _T1.search(head) or '"children": []' in head else 0.9
+            return 0.95 if _T1.search(head) or _NO_CHILDREN.search(head) else 0.9
         return 0.0
 
     def load(self, path: Path, options: LoadOptions) -> Iterator[Batch]:
@@ -276,8 +281,12 @@ class RedditListingLoader:
             return 0.0
         if _STARTS_LISTING.match(head):
             return 0.9
-        if _LISTING.search(head) and _THING.search(head) and '"children"' in head:
-            return 0.6
+        if (
+            '"children"' in head
+            and _THING.search(head)
+            and (_LISTING.search(head) or _STARTS_DATA.match(head))
+        ):
+            return 0.6  # keys re-ordered, e.g. by a tool that sorts them
         return 0.0
 
     def load(self, path: Path, options: LoadOptions) -> Iterator[Batch]:

@@ -71,8 +71,8 @@ class RedditDumpLoader:
         except orjson.JSONDecodeError:
             # A first line longer than the sample (or cut off): judge by its keys.
             head = line[:4096]
-            if '"kind"' in head[:40] or head[1:].lstrip().startswith('"json"'):
-                return 0.0
+            if '"kind"' in head[:40] or '"children"' in head or '"json"' in head[:40]:
+                return 0.0  # a Listing or morechildren document on one line
             keys = _COMMENT_KEYS if '"body"' in line else _POST_KEYS
             return 0.5 if all(key in line for key in keys) and '"author"' in line else 0.0
         if not isinstance(record, dict) or "kind" in record or "json" in record:
@@ -113,8 +113,11 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> list[dict[
     """
     rows: list[dict[str, Any]] = []
     append = rows.append
-    unescape = unescape_reddit
-    site = SITE
+    # Locals, not globals, in the per-line loop.
+    unescape, site, deleted_bodies = unescape_reddit, SITE, DELETED_BODIES
+    min_int, max_int, max_epoch = -MAX_INT, MAX_INT, int(MAX_EPOCH)
+    # Per thread: (thread_id, subreddit, comment URL prefix), built once and shared.
+    threads: dict[str, tuple[str, str, str]] = {}
     number = 0
     d: Any = None
     try:
@@ -132,8 +135,8 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> list[dict[
                     body.__class__ is not str
                     or author.__class__ is not str
                     or score.__class__ is not int
-                    or not -MAX_INT <= score <= MAX_INT
-                    or not 0 <= created < MAX_EPOCH  # TypeError unless a number
+                    or not min_int <= score <= max_int
+                    or not 0 <= created < max_epoch  # TypeError unless a number
                     or created.__class__ is bool
                     or subreddit.__class__ is not str
                     or not subreddit
@@ -143,18 +146,25 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> list[dict[
                 ):
                     append(_checked_row(d, path, number))
                     continue
+                thread = threads.get(link)
+                if thread is None or thread[1] != subreddit:
+                    thread = threads[link] = (
+                        "reddit:" + link,
+                        subreddit,
+                        f"{site}/r/{subreddit}/comments/{link[3:]}/_/",
+                    )
                 permalink = d.get("permalink")
                 if permalink.__class__ is str and permalink[:1] == "/":
                     url = site + permalink
                 else:
-                    url = f"{site}/r/{subreddit}/comments/{link[3:]}/_/{cid}/"
+                    url = thread[2] + cid + "/"
                 attributes = {"subreddit": subreddit}
                 # Same keys as reddit_things.comment_row: defaults left out.
                 row = {
                     "comment_id": "reddit:t1_" + cid,  # TypeError unless str
                     "platform": "reddit",
-                    "thread_id": "reddit:" + link,
-                    "parent_id": "reddit:" + parent,
+                    "thread_id": thread[0],
+                    "parent_id": thread[0] if parent == link else "reddit:" + parent,
                     "author": None if author == "[deleted]" else author,
                     "created_at": float(created),
                     "text": body,
@@ -166,7 +176,7 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> list[dict[
                 append(_checked_row(d, path, number))
                 continue
             if len(body) == 9 and (body == "[deleted]" or body == "[removed]"):
-                attributes["removal"] = DELETED_BODIES[body]
+                attributes["removal"] = deleted_bodies[body]
                 row["text"] = ""
                 row["is_deleted"] = True
             elif "&" in body:
@@ -223,7 +233,7 @@ def _collector_paused() -> Iterator[None]:
     holds (pandas included), which more than doubled the cost of a dump line. Rows
     form no reference cycles, so nothing is lost by pausing, and the previous state
     is restored before the batch leaves the generator, so callers never run with
-    the collector off.
+    the collector off (other threads of the process do, while a batch is built).
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -128,12 +128,32 @@ def _choose_encoding(path: Path) -> str:
     return "cp1252"
 
 
+class _RawReader(io.RawIOBase):
+    """Adapt any object with ``read`` (a decompressing stream) for :class:`io.TextIOWrapper`."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _text_stream(raw: Any, encoding: str) -> io.TextIOWrapper:
+    binary = raw if isinstance(raw, io.BufferedIOBase) else io.BufferedReader(_RawReader(raw))
+    return io.TextIOWrapper(binary, encoding, newline="")
+
+
 def _text_records(path: Path, suffix: str) -> Iterator[tuple[int, int, list[Any]]]:
     """Yield ``(row, first line, cells)`` of a delimited text file, streaming."""
     encoding = _choose_encoding(path)
     row = line_end = 0
     try:
-        with open_binary(path) as raw, io.TextIOWrapper(raw, encoding, newline="") as text:
+        with open_binary(path) as raw, _text_stream(raw, encoding) as text:
             first = text.readline()
             delimiter = "\t" if suffix in (".tsv", ".tab") else _sniff_delimiter(first)
             reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
