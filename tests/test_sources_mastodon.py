@@ -196,8 +196,11 @@ def test_context_response(data_dir: Path) -> None:
     assert kim["parent_id"] == root and kim["author"] == "@reader_kim@books.example"
     assert kim["attributes"]["edited_at"] == "2024-05-10T12:35:00.000Z"
     owl = rows["mastodon:https://town.example/users/night_owl/statuses/111000000000000013"]
-    # its parent is the focal status, which the context response leaves out
-    assert owl["parent_id"] == "mastodon:local:111000000000000012"
+    # its parent is the focal status, which the context response leaves out; the
+    # focal status's author is local to the server, so its real URI is known
+    assert owl["parent_id"] == (
+        "mastodon:https://town.example/users/mayor_office/statuses/111000000000000012"
+    )
     assert owl["attributes"]["in_reply_to_id"] == "111000000000000012"
     assert owl["depth"] == 3
     assert owl["author"] == "@night_owl@town.example"
