@@ -68,3 +68,18 @@ def test_epoch_seconds(value: object, expected: float | None) -> None:
 def test_epoch_seconds_rejects_with_the_value_quoted(value: object) -> None:
     with pytest.raises(ValueError):
         epoch_seconds(value)
+
+
+def test_unescape_entities_leaves_urls_alone() -> None:
+    from workbench.sources.text import unescape_entities
+
+    assert unescape_entities("Fish &amp; chips &gt; &#39;x&#39;") == "Fish & chips > 'x'"
+    assert unescape_entities("?a=1&region=uk&copy=2") == "?a=1&region=uk&copy=2"
+
+
+def test_iso_times_drop_impossible_values() -> None:
+    from workbench.sources.finish import iso_times
+
+    assert iso_times([0, 1e300, -5, None, 1600000000.5]) == [
+        "1970-01-01T00:00:00.000Z", None, None, None, "2020-09-13T12:26:40.500Z",
+    ]

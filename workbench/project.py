@@ -24,7 +24,7 @@ from workbench import settings as settings_module
 from workbench.errors import ProjectError, WorkbenchError
 from workbench.pipeline import collector_paused, produce_batches
 from workbench.privacy import new_key
-from workbench.sources import ColumnMapping
+from workbench.sources import LOADERS, ColumnMapping
 from workbench.store import Store
 
 KEY_FILE = ".pseudonym-key"
@@ -200,8 +200,11 @@ class Project:
         with collector_paused(), self.store.transaction():
             for path in paths:
                 reports.append(self._import_one(Path(path), format, mapping, progress))
-            if reports:
-                self.store.rethread(since_import=reports[0].import_id)
+            self.store.rethread(
+                r.import_id
+                for r in reports
+                if not getattr(LOADERS[r.format], "certain_threads", False)
+            )
             depths = self.store.fill_depths()
             for report in reports:
                 self.store.append_event("import", asdict(report), self.actor)

@@ -332,24 +332,41 @@ class Store:
         )
         return max(cursor.rowcount, 0)
 
-    def fill_depths(self, max_levels: int = 1000) -> int:
-        """Derive unknown depths from parents whose depth is known, level by level."""
-        total = 0
-        for _ in range(max_levels):
-            cursor = self.connection.execute(
-                "UPDATE comments SET depth = ("
-                " SELECT p.depth + 1 FROM comments p WHERE p.comment_id = comments.parent_id)"
-                " WHERE depth IS NULL AND parent_id IN ("
-                " SELECT comment_id FROM comments WHERE depth IS NOT NULL"
-                " AND comment_id IN (SELECT parent_id FROM comments WHERE depth IS NULL))"
-            )
-            if cursor.rowcount <= 0:
-                break
-            total += cursor.rowcount
-        return total
+    def fill_depths(self) -> int:
+        """Derive unknown depths from the reply tree; returns how many were filled.
 
-    def rethread(self, since_import: int, max_levels: int = 1000) -> int:
-        """Put comments of recent imports into their parent's thread.
+        Starting from comments of unknown depth whose parent's depth is known, one
+        recursive query walks down their replies (through the partial index of
+        rows without a depth), so each row is visited once however deep the tree.
+        Reply loops in bad data stop at depth 100,000.
+        """
+        connection = self.connection
+        connection.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS depth_fill (comment_id TEXT PRIMARY KEY, depth INT)"
+        )
+        connection.execute("DELETE FROM temp.depth_fill")
+        connection.execute(
+            "INSERT OR IGNORE INTO temp.depth_fill (comment_id, depth) "
+            "WITH RECURSIVE found(comment_id, depth) AS ("
+            " SELECT c.comment_id, p.depth + 1 FROM comments AS c"
+            "  JOIN comments AS p ON p.comment_id = c.parent_id"
+            "  WHERE c.depth IS NULL AND p.depth IS NOT NULL"
+            " UNION ALL"
+            " SELECT c.comment_id, f.depth + 1 FROM found AS f"
+            "  JOIN comments AS c ON c.parent_id = f.comment_id AND c.depth IS NULL"
+            "  WHERE f.depth < 100000"
+            ") SELECT comment_id, depth FROM found"
+        )
+        cursor = connection.execute(
+            "UPDATE comments SET depth = ("
+            " SELECT d.depth FROM temp.depth_fill AS d WHERE d.comment_id = comments.comment_id)"
+            " WHERE depth IS NULL AND comment_id IN (SELECT comment_id FROM temp.depth_fill)"
+        )
+        connection.execute("DELETE FROM temp.depth_fill")
+        return max(cursor.rowcount, 0)
+
+    def rethread(self, import_ids: Iterable[int], max_levels: int = 1000) -> int:
+        """Put comments of the given imports into their parent's thread.
 
         A file sometimes holds a reply without the conversation above it (an X
         archive, a YouTube reply page, a Mastodon outbox); its loader then names the
@@ -359,23 +376,27 @@ class Store:
 
         Parameters
         ----------
-        since_import : int
-            Rows last stored by this import or a later one are examined.
+        import_ids : iterable of int
+            Rows last stored by these imports are examined.
 
         Returns
         -------
         int
             How many rows changed thread.
         """
+        wanted = orjson.dumps(sorted(set(import_ids))).decode()
+        if wanted == "[]":
+            return 0
         total = 0
+        parent_thread = (
+            "(SELECT p.thread_id FROM comments AS p WHERE p.comment_id = comments.parent_id)"
+        )
         for _ in range(max_levels):
             cursor = self.connection.execute(
-                "UPDATE comments SET thread_id = p.thread_id, depth = NULL"
-                " FROM comments AS p"
-                " WHERE p.comment_id = comments.parent_id"
-                " AND comments.last_import_id >= ?"
-                " AND p.thread_id != comments.thread_id",
-                (since_import,),
+                f"UPDATE comments SET thread_id = {parent_thread}, depth = NULL"
+                " WHERE last_import_id IN (SELECT value FROM json_each(?))"
+                f" AND parent_id IS NOT NULL AND thread_id != {parent_thread}",
+                (wanted,),
             )
             if cursor.rowcount <= 0:
                 break

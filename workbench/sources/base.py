@@ -126,7 +126,8 @@ class Loader(Protocol):
     """What a format reader provides.
 
     ``name`` is the format's id (``"reddit-thread"``), ``platform`` the platform it
-    belongs to. ``sniff`` returns a confidence in [0, 1] that the sample is in this
+    belongs to; ``certain_threads`` (optional, default false) says whether thread
+    ids are read from the export rather than guessed. ``sniff`` returns a confidence in [0, 1] that the sample is in this
     format (0 = certainly not); ``load`` yields batches or raises a
     :class:`~workbench.errors.SourceError` subclass naming the record.
     """
@@ -134,6 +135,10 @@ class Loader(Protocol):
     name: ClassVar[str]
     platform: ClassVar[str]
     description: ClassVar[str]
+    #: True when every row's ``thread_id`` comes from the export itself (Reddit's
+    #: ``link_id``), never guessed from a reply chain cut off at the file's edge.
+    #: Imports of other formats are re-threaded once parents are stored.
+    certain_threads: ClassVar[bool]
 
     def sniff(self, sample: Sample) -> float:
         """Return the confidence that ``sample`` is in this format."""

@@ -42,6 +42,7 @@ FINISHED_COLUMNS: tuple[str, ...] = (
 
 _KINDS = frozenset(("post", "comment"))
 _INT_LIMIT = 2**63
+_LAST_SECOND = 32503680000.0  # 3000-01-01: later (or negative) times are not real
 
 
 def _small_int(value: object) -> int | None:
@@ -59,10 +60,16 @@ def _dump_attributes(extra: dict) -> str:
 
 
 def iso_times(epochs: list[float | None]) -> list[str | None]:
-    """Format epoch seconds as ISO 8601 UTC strings with milliseconds (vectorised)."""
+    """Format epoch seconds as ISO 8601 UTC strings with milliseconds (vectorised).
+
+    ``None``, and times before 1970 or after the year 3000, become ``None``.
+    """
     if not epochs:
         return []
-    values = np.array([np.nan if e is None else e for e in epochs], dtype="float64")
+    values = np.array(
+        [e if isinstance(e, int | float) and 0 <= e <= _LAST_SECOND else np.nan for e in epochs],
+        dtype="float64",
+    )
     missing = np.isnan(values)
     millis = np.where(missing, 0, np.round(values * 1000.0)).astype("int64")
     text = np.datetime_as_string(millis.astype("datetime64[ms]"), unit="ms")

@@ -77,6 +77,7 @@ class RedditThreadLoader:
     """A thread's ``.json`` or a comment permalink view: post plus nested comments."""
 
     name = "reddit-thread"
+    certain_threads = True  # every thing names its post in link_id
     platform = PLATFORM
     description = "Reddit thread .json ([post Listing, comments Listing]) or permalink view"
 
@@ -215,6 +216,7 @@ class RedditMoreChildrenLoader:
     """An ``/api/morechildren`` response: flat comments that expand ``more`` stubs."""
 
     name = "reddit-morechildren"
+    certain_threads = True  # every thing names its post in link_id
     platform = PLATFORM
     description = "Reddit /api/morechildren response ({'json': {'data': {'things': [...]}}})"
 
@@ -271,6 +273,7 @@ class RedditListingLoader:
     """One Listing page of comments and/or posts (e.g. ``/user/<name>/comments.json``)."""
 
     name = "reddit-listing"
+    certain_threads = True  # every thing names its post in link_id
     platform = PLATFORM
     description = "Reddit Listing of comments or posts (user history, subreddit page)"
 

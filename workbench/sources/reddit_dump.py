@@ -58,6 +58,7 @@ class RedditDumpLoader:
     """Pushshift / Arctic Shift NDJSON dumps of comments and submissions."""
 
     name = "reddit-dump"
+    certain_threads = True  # every thing names its post in link_id
     platform = PLATFORM
     description = "Reddit NDJSON dump (Pushshift / Arctic Shift), plain or .zst"
 

@@ -30,9 +30,18 @@ def html_to_text(markup: str) -> str:
     return html.unescape(text)
 
 
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
 def unescape_entities(text: str) -> str:
-    """Decode HTML entities (``&amp;``, ``&gt;``, ``&#39;``) if any are present."""
-    return html.unescape(text) if "&" in text else text
+    """Decode HTML entities (``&amp;``, ``&gt;``, ``&#39;``) in plain text.
+
+    Only complete entities, ending in ``;``, are decoded: ``html.unescape`` would
+    also turn the legacy ``&region`` in ``?a=1&region=uk`` into ``®ion``.
+    """
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
 
 
 def fix_mojibake(text: str) -> str:
