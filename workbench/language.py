@@ -13,7 +13,7 @@ from typing import Any
 
 MIN_LETTERS = 12
 MIN_CONFIDENCE = 0.5
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_NOT_LETTERS = re.compile(r"[\W\d_]+", re.UNICODE)
 #: Mentions, hashtags and links say nothing about the language a text is written in.
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|[@#][\w.@-]+", re.UNICODE)
 
@@ -39,8 +39,10 @@ def detect_languages(texts: list[str]) -> list[str | None]:
     predict = _model().f.predict
     out: list[str | None] = []
     for text in texts:
-        words = _NOISE.sub(" ", text[:1000]) if text else ""
-        if len(_LETTER.findall(words[:400])) < MIN_LETTERS:
+        words = text[:1000] if text else ""
+        if "@" in words or "#" in words or "http" in words or "www." in words:
+            words = _NOISE.sub(" ", words)
+        if len(words) < MIN_LETTERS or len(_NOT_LETTERS.sub("", words[:400])) < MIN_LETTERS:
             out.append(None)
             continue
         line = words.replace("\n", " ") + "\n"

@@ -1,12 +1,12 @@
 """Reading in a second process while the store writes: both cores of a small machine.
 
-SQLite inserts and the Python work of parsing, normalising and pseudonymising an
-export each take about half the time of an import. For large files,
-:func:`produce_batches` runs the reading side in a worker process
-(``python -m workbench.pipeline``) that hands finished column batches over a
-pipe (so memory stays flat however large the file is); the calling process only
-writes. Small files, and machines
-with one core, are read in-process, where a worker would only add start-up time.
+Storing (pseudonymising and SQLite inserts) and reading (parsing and normalising)
+each take about half the time of an import. For large files, :func:`produce_batches`
+runs the reading side in a worker process (``python -m workbench.pipeline``) that
+hands finished column batches over a pipe (so memory stays flat however large the
+file is), while the calling process pseudonymises and writes; the project key never
+leaves it. Small files, and machines with one core, are read in-process, where a
+worker would only add start-up time.
 Either way the caller sees the same sequence of batches and the same errors.
 """
 
@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from workbench.privacy import Pseudonymizer
 from workbench.sources import Batch, ColumnMapping, iter_batches
 
 #: Files at least this large (bytes, as stored) are read in a worker process.
@@ -45,19 +44,11 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _pseudonymised(batches: Iterator[ColumnBatch], key: bytes) -> Iterator[ColumnBatch]:
-    pseudonymizer = Pseudonymizer(key)
-    for columns, batch in batches:
-        columns["author_pseudonym"] = pseudonymizer.column(columns["platform"], columns["author"])
-        yield columns, batch
-
-
 def read_batches(
-    path: Path, format: str, mapping: ColumnMapping | None, batch_size: int, key: bytes
+    path: Path, format: str, mapping: ColumnMapping | None, batch_size: int
 ) -> tuple[str, Iterator[ColumnBatch]]:
-    """Finished, pseudonymised column batches of one file, read in this process."""
-    name, batches = iter_batches(path, format, mapping=mapping, batch_size=batch_size)
-    return name, _pseudonymised(batches, key)
+    """Finished column batches of one file, read in this process."""
+    return iter_batches(path, format, mapping=mapping, batch_size=batch_size)
 
 
 def _send(stream: BinaryIO, kind: str, payload: object) -> None:
@@ -105,9 +96,9 @@ def worker_main() -> None:
     message = _receive(sys.stdin.buffer)
     if message is None:
         return
-    path, format, mapping, batch_size, key = message[1]  # type: ignore[misc]
+    path, format, mapping, batch_size = message[1]  # type: ignore[misc]
     try:
-        name, batches = read_batches(path, format, mapping, batch_size, key)
+        name, batches = read_batches(path, format, mapping, batch_size)
         _send(out, _FORMAT, name)
         for item in batches:
             _send(out, _BATCH, item)
@@ -127,9 +118,9 @@ def _use_worker(path: Path) -> bool:
 
 
 def produce_batches(
-    path: Path, format: str, mapping: ColumnMapping | None, batch_size: int, key: bytes
+    path: Path, format: str, mapping: ColumnMapping | None, batch_size: int
 ) -> tuple[str, Iterator[ColumnBatch]]:
-    """Finished, pseudonymised column batches of one file, read where it is fastest.
+    """Finished column batches of one file, read where it is fastest.
 
     Returns
     -------
@@ -140,14 +131,14 @@ def produce_batches(
         iterator at the point it occurred, exactly as in-process reading would.
     """
     if not _use_worker(path):
-        return read_batches(path, format, mapping, batch_size, key)
+        return read_batches(path, format, mapping, batch_size)
     process = subprocess.Popen(
         [sys.executable, "-m", "workbench.pipeline"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     )
     assert process.stdin is not None and process.stdout is not None
-    _send(process.stdin, _ARGS, (path, format, mapping, batch_size, key))
+    _send(process.stdin, _ARGS, (path, format, mapping, batch_size))
     process.stdin.close()
     stream = process.stdout
 

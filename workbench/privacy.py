@@ -36,6 +36,7 @@ class Pseudonymizer:
             raise ValueError(f"pseudonym key is {len(key)} bytes; at least 16 are needed")
         self._key = key
         self._cache: dict[tuple[str, str], str] = {}
+        self._by_platform: dict[str, dict[str, str]] = {}
 
     def pseudonym(self, platform: str, author: str | None) -> str | None:
         """Return the pseudonym of ``author`` on ``platform`` (``None`` for no author)."""
@@ -53,13 +54,16 @@ class Pseudonymizer:
 
     def column(self, platforms: list[str], authors: list[str | None]) -> list[str | None]:
         """Pseudonymise a column of authors (the platforms column alongside)."""
-        get = self._cache.get
-        out: list[str | None] = []
-        append = out.append
-        for platform, author in zip(platforms, authors, strict=True):
-            if not author:
-                append(None)
-                continue
-            found = get((platform, author))
-            append(found if found is not None else self.pseudonym(platform, author))
-        return out
+        if platforms and platforms.count(platforms[0]) == len(platforms):
+            platform = platforms[0]
+            known = self._by_platform.setdefault(platform, {})
+            get = known.get
+            out = [get(author) if author else None for author in authors]
+            for index, found in enumerate(out):
+                if found is None and authors[index]:
+                    out[index] = known[authors[index]] = self.pseudonym(platform, authors[index])
+            return out
+        return [
+            self.pseudonym(platform, author)
+            for platform, author in zip(platforms, authors, strict=True)
+        ]

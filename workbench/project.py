@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ import pandas as pd
 from workbench import settings as settings_module
 from workbench.errors import ProjectError, WorkbenchError
 from workbench.pipeline import collector_paused, produce_batches
-from workbench.privacy import new_key
+from workbench.privacy import Pseudonymizer, new_key
 from workbench.sources import LOADERS, ColumnMapping
 from workbench.store import Store
 
@@ -38,6 +39,7 @@ class FileReport:
     file: str
     format: str
     import_id: int
+    sha256: str = ""
     rows: int = 0
     new: int = 0
     updated: int = 0
@@ -91,7 +93,7 @@ class Project:
         self.root = root
         self.settings = settings
         self.store = store
-        self._key = key
+        self._pseudonymizer = Pseudonymizer(key)
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -197,7 +199,7 @@ class Project:
             Called as ``progress(file, rows_so_far)`` after each batch.
         """
         reports: list[FileReport] = []
-        with collector_paused(), self.store.transaction():
+        with collector_paused(), self.store.transaction(bulk=True):
             for path in paths:
                 reports.append(self._import_one(Path(path), format, mapping, progress))
             self.store.rethread(
@@ -220,27 +222,31 @@ class Project:
         mapping: ColumnMapping | None,
         progress: Callable[[str, int], None] | None,
     ) -> FileReport:
-        name, batches = produce_batches(
-            path, format, mapping, int(self.settings["batch_size"]), self._key
-        )
-        sha = file_sha256(path)
-        import_id = self.store.begin_import(str(path), sha, name, self.actor)
-        report = FileReport(file=str(path), format=name, import_id=import_id)
-        skipped: dict[str, int] = {}
-        for columns, batch in batches:
-            new, updated = self.store.add_comments(columns, import_id)
-            report.new += new
-            report.updated += updated
-            report.rows += len(columns["comment_id"])
-            report.gaps += self.store.add_gaps(batch.gaps, import_id)
-            self.store.add_skipped(batch.skipped, sha, import_id)
-            for reason, _ in batch.skipped:
-                skipped[reason] = skipped.get(reason, 0) + 1
-            report.warnings.extend(batch.warnings)
-            if progress is not None:
-                progress(str(path), report.rows)
+        name, batches = produce_batches(path, format, mapping, int(self.settings["batch_size"]))
+        # Hashing runs beside the import: hashlib releases the GIL on large blocks.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-sha") as pool:
+            sha = pool.submit(file_sha256, path)
+            import_id = self.store.begin_import(str(path), name, self.actor)
+            report = FileReport(file=str(path), format=name, import_id=import_id)
+            skipped: list[tuple[str, str]] = []
+            for columns, batch in batches:
+                columns["author_pseudonym"] = self._pseudonymizer.column(
+                    columns["platform"], columns["author"]
+                )
+                new, updated = self.store.add_comments(columns, import_id)
+                report.new += new
+                report.updated += updated
+                report.rows += len(columns["comment_id"])
+                report.gaps += self.store.add_gaps(batch.gaps, import_id)
+                skipped.extend(batch.skipped)
+                report.warnings.extend(batch.warnings)
+                if progress is not None:
+                    progress(str(path), report.rows)
+            report.sha256 = sha.result()
+        self.store.add_skipped(skipped, report.sha256, import_id)
+        for reason, _ in skipped:
+            report.skipped[reason] = report.skipped.get(reason, 0) + 1
         report.duplicate = report.rows - report.new - report.updated
-        report.skipped = skipped
         self.store.finish_import(import_id, asdict(report))
         return report
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -94,6 +95,18 @@ def _migrations() -> list[tuple[int, str, str]]:
 
 
 SCHEMA_VERSION = max(version for version, _, _ in _migrations())
+
+
+def _checkpoint(path: Path) -> None:
+    """Copy the write-ahead log into the database file (runs in a background thread)."""
+    try:
+        connection = sqlite3.connect(path, timeout=60)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            connection.close()
+    except sqlite3.Error:  # a later automatic checkpoint will do the work
+        pass
 
 
 def sqlite_path(url: str, base: Path) -> Path:
@@ -203,19 +216,49 @@ class Store:
         return backup
 
     def close(self) -> None:
-        """Close the connection (checkpointing the WAL)."""
+        """Finish any background checkpoint, then close (checkpointing the WAL)."""
+        self.wait_for_checkpoint()
         self.connection.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All-or-nothing: commit at the end, roll back on any exception."""
+    def transaction(self, *, bulk: bool = False) -> Iterator[None]:
+        """All-or-nothing: commit at the end, roll back on any exception.
+
+        Parameters
+        ----------
+        bulk : bool, default False
+            For large writes (imports): instead of copying the write-ahead log into
+            the database inside the commit, as SQLite's automatic checkpoint does,
+            the copy runs in a background thread on its own connection once the
+            transaction has committed. The data is committed and visible either
+            way; :meth:`wait_for_checkpoint` (called by :meth:`close`) joins it.
+        """
+        if bulk:
+            self.wait_for_checkpoint()
+            self.connection.execute("PRAGMA wal_autocheckpoint = 0")
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
             self.connection.execute("ROLLBACK")
+            if bulk:
+                self.connection.execute("PRAGMA wal_autocheckpoint = 1000")
             raise
         self.connection.execute("COMMIT")
+        if bulk:
+            self.connection.execute("PRAGMA wal_autocheckpoint = 1000")
+            self._checkpoint = threading.Thread(
+                target=_checkpoint, args=(self.path,), name="workbench-checkpoint", daemon=True
+            )
+            self._checkpoint.start()
+
+    _checkpoint: threading.Thread | None = None
+
+    def wait_for_checkpoint(self) -> None:
+        """Block until a background checkpoint started by a bulk transaction is done."""
+        if self._checkpoint is not None:
+            self._checkpoint.join()
+            self._checkpoint = None
 
     # -- events ---------------------------------------------------------------------
 
@@ -240,20 +283,27 @@ class Store:
 
     # -- imports --------------------------------------------------------------------
 
-    def begin_import(self, file: str, sha256: str, format: str, actor: str) -> int:
+    def begin_import(self, file: str, format: str, actor: str) -> int:
         """Register an import of one file; returns its ``import_id``."""
         cursor = self.connection.execute(
-            "INSERT INTO imports (at, actor, file, file_sha256, format) VALUES (?, ?, ?, ?, ?)",
-            (utc_now(), actor, file, sha256, format),
+            "INSERT INTO imports (at, actor, file, file_sha256, format) VALUES (?, ?, ?, '', ?)",
+            (utc_now(), actor, file, format),
         )
         return int(cursor.lastrowid)
 
     def finish_import(self, import_id: int, counts: dict[str, int]) -> None:
         """Store the final counts of an import."""
         self.connection.execute(
-            "UPDATE imports SET rows_read = ?, new = ?, updated = ?, duplicate = ? "
-            "WHERE import_id = ?",
-            (counts["rows"], counts["new"], counts["updated"], counts["duplicate"], import_id),
+            "UPDATE imports SET file_sha256 = ?, rows_read = ?, new = ?, updated = ?, "
+            "duplicate = ? WHERE import_id = ?",
+            (
+                counts["sha256"],
+                counts["rows"],
+                counts["new"],
+                counts["updated"],
+                counts["duplicate"],
+                import_id,
+            ),
         )
 
     def add_comments(self, columns: dict[str, list], import_id: int) -> tuple[int, int]:

@@ -127,9 +127,10 @@ class Loader(Protocol):
 
     ``name`` is the format's id (``"reddit-thread"``), ``platform`` the platform it
     belongs to; ``certain_threads`` (optional, default false) says whether thread
-    ids are read from the export rather than guessed. ``sniff`` returns a confidence in [0, 1] that the sample is in this
-    format (0 = certainly not); ``load`` yields batches or raises a
-    :class:`~workbench.errors.SourceError` subclass naming the record.
+    ids are read from the export rather than guessed. ``sniff`` returns a
+    confidence in [0, 1] that the sample is in this format (0 = certainly not);
+    ``load`` yields batches or raises a :class:`~workbench.errors.SourceError`
+    subclass naming the record.
     """
 
     name: ClassVar[str]

@@ -80,41 +80,68 @@ def iso_times(epochs: list[float | None]) -> list[str | None]:
     return out
 
 
+class DepthMemory:
+    """Depths of recently finished rows, so replies find parents from earlier batches.
+
+    Bounded: once it holds ``capacity`` ids, the older half is forgotten, so memory
+    stays flat however long the file (a forgotten parent only leaves a depth for
+    the store to derive).
+    """
+
+    def __init__(self, capacity: int = 400_000) -> None:
+        self.capacity = capacity
+        self.depths: dict[str, int] = {}
+
+    def remember(self, ids: list[str], depths: list[int | None]) -> None:
+        """Add the known depths of one batch."""
+        store = self.depths
+        for cid, depth in zip(ids, depths, strict=True):
+            if depth is not None:
+                store[cid] = depth
+        if len(store) > self.capacity:
+            keep = list(store.items())[len(store) // 2 :]
+            self.depths = dict(keep)
+
+
 def derive_depths(
     ids: list[str],
     parents: list[str | None],
     threads: list[str],
     kinds: list[str],
     given: list[int | None],
+    known: dict[str, int] | None = None,
 ) -> list[int | None]:
     """Depth of each row from the reply tree held in the batch.
 
     A thread root is 0; a comment whose parent is the thread root is 1 (whether or
     not the root itself is in the batch); otherwise parent's depth + 1 when the
-    parent is in the batch, else ``None`` (left for the store to fill once the
-    parent arrives). A depth the loader already knows is kept.
+    parent is in the batch or in ``known`` (depths of earlier batches), else
+    ``None`` (left for the store to fill once the parent arrives). A depth the
+    loader already knows is kept.
     """
-    depth: dict[str, int | None] = {}
+    known = known or {}
     position = {cid: i for i, cid in enumerate(ids)}
     result: list[int | None] = list(given)
-    for i, cid in enumerate(ids):
+    for i in range(len(ids)):
         if result[i] is None:
             if kinds[i] == "post" or parents[i] is None:
                 result[i] = 0
             elif parents[i] == threads[i]:
                 result[i] = 1
-        if result[i] is not None:
-            depth[cid] = result[i]
     for i in range(len(ids)):
         if result[i] is not None:
             continue
         chain = []
         j: int | None = i
+        base: int | None = None
         while j is not None and result[j] is None and len(chain) <= len(ids):
             chain.append(j)
             parent = parents[j]
             j = position.get(parent) if parent is not None else None
-        base = result[j] if j is not None else None
+            if j is None and parent is not None:
+                base = known.get(parent)
+        if j is not None:
+            base = result[j]
         for k in reversed(chain):
             if base is not None:
                 base += 1
@@ -122,7 +149,12 @@ def derive_depths(
     return result
 
 
-def finish_rows(rows: list[dict[str, Any]], source_format: str, path: Path) -> dict[str, list]:
+def finish_rows(
+    rows: list[dict[str, Any]],
+    source_format: str,
+    path: Path,
+    memory: DepthMemory | None = None,
+) -> dict[str, list]:
     """Lay loader rows out as canonical columns.
 
     Parameters
@@ -133,6 +165,8 @@ def finish_rows(rows: list[dict[str, Any]], source_format: str, path: Path) -> d
         Name of the loader that read them.
     path : Path
         The file they came from, for error messages.
+    memory : DepthMemory, optional
+        Depths of earlier batches of the same file; updated with this batch's.
 
     Returns
     -------
@@ -192,6 +226,10 @@ def finish_rows(rows: list[dict[str, Any]], source_format: str, path: Path) -> d
         extra = row.get("attributes")
         attrs.append(_dump_attributes(extra) if extra else None)
     cols["created_at"] = iso_times(times)
-    cols["depth"] = derive_depths(ids, parents, threads, kinds, given_depths)
+    cols["depth"] = derive_depths(
+        ids, parents, threads, kinds, given_depths, memory.depths if memory else None
+    )
+    if memory is not None:
+        memory.remember(ids, cols["depth"])
     cols["source_format"] = [source_format] * len(ids)
     return cols
