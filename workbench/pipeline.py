@@ -19,7 +19,6 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,18 +29,6 @@ PARALLEL_MIN_BYTES = 16 * 2**20
 _ARGS, _FORMAT, _BATCH, _DONE, _ERROR = "a", "f", "b", "d", "e"
 
 ColumnBatch = tuple[dict[str, list], Batch]
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (rows are acyclic; gen-2 passes dominate)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_batches(

@@ -23,7 +23,8 @@ import pandas as pd
 
 from workbench import settings as settings_module
 from workbench.errors import ProjectError, WorkbenchError
-from workbench.pipeline import collector_paused, produce_batches
+from workbench.gcpause import collector_paused
+from workbench.pipeline import produce_batches
 from workbench.privacy import Pseudonymizer, new_key
 from workbench.sources import LOADERS, ColumnMapping
 from workbench.store import Store

@@ -10,7 +10,7 @@ import bz2
 import gzip
 import io
 import lzma
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -55,18 +55,14 @@ class _Decompressed(io.BufferedIOBase):
         return self.read(size if size is not None and size >= 0 else io.DEFAULT_BUFFER_SIZE)
 
     def read(self, size: int | None = -1) -> bytes:
-        try:
-            return self._stream.read(-1 if size is None else size)
-        except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
-            raise self._damaged(exc) from None
-        except Exception as exc:
-            if type(exc).__name__ == "ZstdError":
-                raise self._damaged(exc) from None
-            raise
+        return self._guarded(self._stream.read, size)
 
     def readline(self, size: int | None = -1) -> bytes:
+        return self._guarded(self._stream.readline, size)
+
+    def _guarded(self, call: Callable[[int], bytes], size: int | None) -> bytes:
         try:
-            return self._stream.readline(-1 if size is None else size)
+            return call(-1 if size is None else size)
         except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
             raise self._damaged(exc) from None
         except Exception as exc:

@@ -16,29 +16,12 @@ import orjson
 
 from workbench.errors import RecordError
 
+from .base import ROW_KEYS
 from .text import normalise_text
 
 #: Columns produced by :func:`finish_rows`, in order (``author_pseudonym`` and
 #: ``import_id`` are added by the project at import time).
-FINISHED_COLUMNS: tuple[str, ...] = (
-    "comment_id",
-    "platform",
-    "thread_id",
-    "parent_id",
-    "kind",
-    "author",
-    "created_at",
-    "title",
-    "text",
-    "text_raw",
-    "depth",
-    "score",
-    "url",
-    "lang",
-    "is_deleted",
-    "attributes",
-    "source_format",
-)
+FINISHED_COLUMNS: tuple[str, ...] = (*ROW_KEYS, "source_format")
 
 _KINDS = frozenset(("post", "comment"))
 _INT_LIMIT = 2**63

@@ -15,9 +15,7 @@ and ``_meta`` (ignored); a last line cut off mid-JSON (reported in
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from typing import Any
 import orjson
 
 from workbench.errors import RecordError, WorkbenchError
+from workbench.gcpause import collector_paused
 
 from .base import Batch, LoadOptions, Sample, register
 from .fields import describe
@@ -94,7 +93,7 @@ class RedditDumpLoader:
         skipped: list[tuple[str, str]] = []
         lines = iter_json_lines(path, skipped=skipped)
         while True:
-            with _collector_paused():
+            with collector_paused():
                 rows = _fill(lines, path, size)
             if len(rows) < size:
                 break
@@ -223,26 +222,6 @@ def _checked_row(d: Any, path: Path, number: int) -> dict[str, Any]:
     if "title" in d:
         return post_row(d, path, number)
     raise _not_reddit(path, number, d)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a batch is built.
-
-    A batch is tens of thousands of fresh, acyclic row dicts that all survive; with
-    the collector running, each generation-2 pass re-walks every object the process
-    holds (pandas included), which more than doubled the cost of a dump line. Rows
-    form no reference cycles, so nothing is lost by pausing, and the previous state
-    is restored before the batch leaves the generator, so callers never run with
-    the collector off (other threads of the process do, while a batch is built).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _not_reddit(path: Path, number: int, record: Any) -> RecordError:
