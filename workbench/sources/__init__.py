@@ -65,13 +65,15 @@ def detect(path: str | Path, *, mapping: ColumnMapping | None = None) -> str:
             path,
             "is not an export format the workbench recognises",
             hint=f"Known formats: {', '.join(sorted(LOADERS))}. "
-            "For a spreadsheet, give --text-column (and other column options)",
+            "For a spreadsheet, map its columns (--text-column etc. on the command line, "
+            "the column menus in the import notebook)",
         )
     if len(scores) > 1 and scores[0][0] == scores[1][0]:
         raise UnknownFormatError(
             path,
             f"could be {scores[0][1]!r} or {scores[1][1]!r}",
-            hint="Name the format explicitly with --format",
+            hint="Name the format explicitly (--format on the command line, the Format "
+            "menu in the import notebook)",
         )
     return scores[0][1]
 

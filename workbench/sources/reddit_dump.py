@@ -234,5 +234,5 @@ def _not_reddit(path: Path, number: int, record: Any) -> RecordError:
         path,
         f"is neither a comment (no 'body') nor a submission (no 'title'); keys: {keys}",
         record=f"line {number}",
-        hint="Is this file really a Reddit dump? Choose another format with --format",
+        hint="Is this file really a Reddit dump? Choose another format (--format)",
     )

@@ -475,9 +475,9 @@ class TableLoader:
             raise MappingError(
                 path,
                 "is a generic table: say which column holds the comment text",
-                hint=f"Columns: {', '.join(map(repr, header))}. Pass --text-column NAME "
-                "(optionally --id-column, --time-column, --author-column, --thread-column, "
-                "--parent-column)",
+                hint=f"Columns: {', '.join(map(repr, header))}. Map the text column "
+                "(--text-column NAME on the command line, the column menus in the import "
+                "notebook; optionally the id, time, author, thread and parent columns)",
             )
         roles = resolve_columns(mapping, header, path)
         yield from self._rows(path, mapping, header, roles, records, warnings, options.batch_size)
