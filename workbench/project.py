@@ -292,9 +292,4 @@ class Project:
         return self.store.stats()
 
 
-def open_project(root: str | Path) -> Project:
-    """Open the project at ``root`` (shorthand for :meth:`Project.open`)."""
-    return Project.open(root)
-
-
-__all__ = ["FileReport", "ImportReport", "Project", "WorkbenchError", "open_project"]
+__all__ = ["FileReport", "ImportReport", "Project", "WorkbenchError"]
