@@ -86,3 +86,11 @@ class SettingsError(WorkbenchError):
 
 class StoreError(WorkbenchError):
     """The project database refused an operation."""
+
+
+class EmbedError(WorkbenchError):
+    """Embedding could not run: an unknown model or backend, or a missing cache."""
+
+
+class ClusterError(WorkbenchError):
+    """Clustering inputs or parameters are invalid (shape, values or a limit)."""

@@ -54,6 +54,32 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         "Detect the language of comments the platform did not label, after each import.",
     ),
+    Setting(
+        "embedding_model",
+        str,
+        "all-MiniLM-L6-v2",
+        "Sentence-transformers model name or folder used to embed comments.",
+    ),
+    Setting(
+        "embedding_backend",
+        str,
+        "auto",
+        "auto (fastest measured backend that keeps results the same), torch, torch-bf16, "
+        "torch-fp16, onnx or onnx-int8.",
+    ),
+    Setting(
+        "embedding_threads",
+        int,
+        0,
+        "CPU threads for embedding; 0 means the cores free when embedding starts.",
+    ),
+    Setting(
+        "long_texts",
+        str,
+        "chunk",
+        "Comments over the model's token limit: chunk (embed windows, average them) "
+        "or truncate.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
