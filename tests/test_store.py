@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench import store as store_module
 from workbench.errors import ProjectError, StoreError
 from workbench.store import SCHEMA_VERSION, Store
+from workbench.store import core as store_module
 
 
 def _open(tmp_path: Path) -> Store:

@@ -184,6 +184,98 @@ def _render_stats(data: dict[str, Any]) -> str:
 
 
 @main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--model", help="Sentence-transformers model name or folder "
+              "(default: the embedding_model setting, all-MiniLM-L6-v2).")
+@click.option("--backend", type=click.Choice(["auto", "torch", "torch-bf16", "torch-fp16",
+                                              "onnx", "onnx-int8"]),
+              help="Embedding backend (default: the embedding_backend setting, auto).")
+@click.option("--long-texts", type=click.Choice(["chunk", "truncate"]),
+              help="Comments over the model's token limit (default: chunk).")
+@click.option("--threads", type=int, help="CPU threads (default: the cores free now).")
+@json_option
+@_friendly_errors
+def embed(project: Path, model: str | None, backend: str | None, long_texts: str | None,
+          threads: int | None, as_json: bool) -> None:
+    """Embed PROJECT's comments; only texts not in the cache are computed."""
+    from workbench.embed import embed_comments, encoder_for
+    from workbench.project import Project
+
+    with Project.open(project) as opened:
+        encoder = encoder_for(opened, model=model, backend=backend, long_texts=long_texts,
+                              threads=threads)
+        data = embed_comments(opened, encoder=encoder, progress=True).report.as_dict()
+    _emit(data, as_json, lambda d: (
+        f"{d['comments']} comments: {d['embedded']} embedded, {d['cached']} from the cache, "
+        f"{d['skipped']} without text ({d['model']}, {d['backend']}, {d['seconds']} s)"))
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--min-cluster-size", type=int,
+              help="Smallest cluster (default scales with the corpus: sqrt(n)/2, 5..500).")
+@click.option("--min-samples", type=int,
+              help="HDBSCAN conservativeness (default: a third of the min cluster size).")
+@click.option("--max-cluster-share", type=float, default=0.25, show_default=True,
+              help="Split clusters holding more than this share of comments (1 = never).")
+@click.option("--seed", type=int, default=42, show_default=True,
+              help="Random seed: the same seed reproduces a run.")
+@json_option
+@_friendly_errors
+def cluster(project: Path, min_cluster_size: int | None, min_samples: int | None,
+            max_cluster_share: float, seed: int, as_json: bool) -> None:
+    """Cluster PROJECT's comments (embedding any new ones first) and store the run."""
+    from workbench.cluster import ClusterParams, cluster_comments
+    from workbench.project import Project
+
+    params = ClusterParams(min_cluster_size=min_cluster_size, min_samples=min_samples,
+                           max_cluster_share=max_cluster_share, seed=seed)
+    with Project.open(project) as opened:
+        run = cluster_comments(opened, params, progress=True)
+        data = run.summary()
+        data["top"] = [
+            {"cluster": int(r.cluster), "size": int(r.size),
+             "keywords": [k for k, _ in r.keywords[:6]]}
+            for r in run.clusters.itertuples()
+        ]
+    _emit(data, as_json, _render_cluster)
+
+
+def _render_cluster(data: dict[str, Any]) -> str:
+    lines = [f"run {data['run_id']}: {data['clusters']} clusters, "
+             f"{data['outlier_share']:.1%} outliers, {data['comments']} comments "
+             f"({data['seconds']} s)"]
+    for row in data["top"]:
+        name = "outliers" if row["cluster"] < 0 else f"{row['cluster']:>4}"
+        lines.append(f"{name:>8} {row['size']:>7}  {', '.join(row['keywords'])}")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@json_option
+@_friendly_errors
+def runs(project: Path, as_json: bool) -> None:
+    """List PROJECT's stored cluster runs, oldest first."""
+    from workbench.project import Project
+
+    with Project.open(project) as opened:
+        frame = opened.store.runs.list()
+    data = [
+        {"run_id": int(r.run_id), "at": r.at, "comments": int(r.comments),
+         "clusters": int(r.clusters), "outliers": int(r.outliers),
+         "min_cluster_size": r.params["min_cluster_size"],
+         "min_samples": r.params["min_samples"], "seed": r.params["seed"],
+         "model": r.model, "backend": r.backend, "input_hash": r.input_hash}
+        for r in frame.itertuples()
+    ]
+    _emit(data, as_json, lambda d: "\n".join(
+        f"run {r['run_id']}  {r['at']}  {r['clusters']} clusters, {r['outliers']} outliers "
+        f"of {r['comments']}  (min size {r['min_cluster_size']}, seed {r['seed']})"
+        for r in d) or "no cluster runs yet")
+
+
+@main.command()
 @json_option
 def formats(as_json: bool) -> None:
     """List the export formats the workbench reads."""

@@ -23,6 +23,8 @@ import pandas as pd
 
 from workbench.errors import ProjectError, StoreError
 from workbench.frames import COMMENT_COLUMN_NAMES
+from workbench.store.queue import QueueTable
+from workbench.store.runs import RunTables
 
 #: Columns written by :meth:`Store.add_comments`, in order.
 INSERT_COLUMNS: tuple[str, ...] = tuple(c for c in COMMENT_COLUMN_NAMES if c != "import_id")
@@ -136,6 +138,10 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
+        self.runs = RunTables(connection)
+        """Cluster runs (see :class:`~workbench.store.runs.RunTables`)."""
+        self.queue = QueueTable(connection)
+        """The coding queue (see :class:`~workbench.store.queue.QueueTable`)."""
 
     # -- opening and schema ---------------------------------------------------------
 

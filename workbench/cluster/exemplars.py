@@ -1,0 +1,189 @@
+"""Representative members of clusters: the rows closest to each cluster's centre.
+
+Closeness is cosine similarity between a row's embedding and the mean embedding
+of its cluster, so the result does not depend on how embeddings are scaled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from numbers import Integral
+
+import numpy as np
+
+from workbench.errors import ClusterError
+
+__all__ = ["cluster_centroids", "representatives"]
+
+
+def cluster_centroids(embeddings: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Return the unit-length mean embedding of every label, outliers (-1) included.
+
+    Parameters
+    ----------
+    embeddings : ndarray of shape (n_rows, n_dims)
+        Finite floating-point embeddings, one row per item.
+    labels : ndarray of shape (n_rows,)
+        Integer cluster of each row; ``-1`` marks outliers.
+
+    Returns
+    -------
+    dict of int to ndarray of shape (n_dims,)
+        For every label present (ascending), the mean of its rows scaled to
+        unit length (float64). A mean of exactly zero is returned as zeros.
+
+    Raises
+    ------
+    ClusterError
+        If the embeddings are not a finite 2-D float array or the labels are
+        not integers aligned with its rows.
+
+    Examples
+    --------
+    >>> embeddings = np.array([[1.0, 0.0], [3.0, 0.0], [0.0, 2.0]])
+    >>> centroids = cluster_centroids(embeddings, np.array([0, 0, 1]))
+    >>> centroids[0].tolist(), centroids[1].tolist()
+    ([1.0, 0.0], [0.0, 1.0])
+    """
+    embeddings, labels = _check_inputs(embeddings, labels)
+    return {
+        label: _unit(embeddings[rows].mean(axis=0, dtype=np.float64))
+        for label, rows in _groups(labels)
+    }
+
+
+def representatives(
+    embeddings: np.ndarray,
+    labels: np.ndarray,
+    texts: Sequence[str] | None = None,
+    k: int = 5,
+) -> dict[int, list[int]]:
+    """Return, per label, the rows closest (cosine) to the label's mean embedding.
+
+    Parameters
+    ----------
+    embeddings : ndarray of shape (n_rows, n_dims)
+        Finite floating-point embeddings, one row per item.
+    labels : ndarray of shape (n_rows,)
+        Integer cluster of each row; ``-1`` (outliers) is treated as a label of
+        its own and gets representatives too.
+    texts : sequence of str, optional
+        Texts aligned with the rows. When given, a member whose normalised text
+        (casefolded, whitespace collapsed) equals that of a member already
+        chosen is skipped, so reposts and copy-pasted replies are shown once.
+    k : int, default=5
+        Most representatives per label; must be >= 1.
+
+    Returns
+    -------
+    dict of int to list of int
+        For every label present (ascending), up to ``k`` row indices into
+        ``embeddings``, most central first; ties go to the lower row index.
+
+    Raises
+    ------
+    ClusterError
+        If the inputs are misshapen or misaligned, a text is not a string, or
+        ``k`` is out of range.
+
+    Examples
+    --------
+    >>> embeddings = np.array([[1.0, 0.1], [1.0, 0.0], [1.0, -0.1], [0.0, 1.0]])
+    >>> representatives(embeddings, np.array([0, 0, 0, 1]), k=2)
+    {0: [1, 0], 1: [3]}
+    """
+    embeddings, labels = _check_inputs(embeddings, labels)
+    if isinstance(k, bool) or not isinstance(k, Integral):
+        raise ClusterError(f"k ({k!r}) must be an integer >= 1")
+    if k < 1:
+        raise ClusterError(f"k ({k}) must be >= 1")
+    if texts is not None and len(texts) != len(labels):
+        raise ClusterError(
+            f"texts ({len(texts)}) and labels ({len(labels)}) must have the same length"
+        )
+
+    result: dict[int, list[int]] = {}
+    for label, rows in _groups(labels):
+        members = embeddings[rows]
+        centre = _unit(members.mean(axis=0, dtype=np.float64))
+        norms = np.linalg.norm(members, axis=1)
+        norms[norms == 0] = 1.0  # a zero vector has similarity 0 to everything
+        similarity = (members @ centre.astype(members.dtype)) / norms
+        # rows are ascending within a group, so a stable sort breaks ties by row index.
+        ranked = rows[np.argsort(-similarity, kind="stable")]
+        if texts is None:
+            result[label] = [int(row) for row in ranked[:k]]
+        else:
+            result[label] = _first_distinct(ranked, texts, k)
+    return result
+
+
+def _first_distinct(ranked: np.ndarray, texts: Sequence[str], k: int) -> list[int]:
+    """Walk ``ranked`` rows and keep the first ``k`` whose normalised texts differ."""
+    chosen: list[int] = []
+    seen: set[str] = set()
+    for row in ranked:
+        text = texts[int(row)]
+        if not isinstance(text, str):
+            raise ClusterError(
+                f"texts[{int(row)}] ({text!r}) must be a string; replace missing texts with ''"
+            )
+        key = " ".join(text.casefold().split())
+        if key in seen:
+            continue
+        seen.add(key)
+        chosen.append(int(row))
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def _groups(labels: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield ``(label, rows)`` per label, labels ascending, rows ascending."""
+    if len(labels) == 0:
+        return
+    order = np.argsort(labels, kind="stable")
+    classes, starts = np.unique(labels[order], return_index=True)
+    ends = np.append(starts[1:], len(order))
+    for label, start, end in zip(classes, starts, ends, strict=True):
+        yield int(label), order[start:end]
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    """Scale ``vector`` to unit length; a zero vector stays zero."""
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm > 0 else vector
+
+
+def _check_inputs(embeddings: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Validate and return ``(embeddings, labels)`` as arrays."""
+    array = np.asarray(embeddings)
+    if array.ndim != 2:
+        raise ClusterError(
+            f"embeddings must be a 2-D array (n_rows, n_dims), got shape {array.shape}"
+        )
+    if not np.issubdtype(array.dtype, np.floating):
+        raise ClusterError(
+            f"embeddings must be a floating-point array, got dtype {array.dtype}; "
+            "convert with embeddings.astype(float)"
+        )
+    finite = np.isfinite(array)
+    if not finite.all():
+        bad_row = int(np.flatnonzero(~finite.all(axis=1))[0])
+        raise ClusterError(
+            f"embeddings must be finite, but row {bad_row} holds NaN or infinity; "
+            "re-embed or drop that row"
+        )
+    label_array = np.asarray(labels)
+    if label_array.ndim != 1:
+        raise ClusterError(f"labels must be 1-D, got shape {label_array.shape}")
+    if label_array.size and not np.issubdtype(label_array.dtype, np.integer):
+        raise ClusterError(
+            f"labels must be integers (-1 for outliers), got dtype {label_array.dtype}"
+        )
+    if len(label_array) != array.shape[0]:
+        raise ClusterError(
+            f"embeddings ({array.shape[0]} rows) and labels ({len(label_array)}) "
+            "must have the same length"
+        )
+    return array, label_array.astype(np.int64, copy=False)

@@ -1,0 +1,207 @@
+"""A cluster run: embed → reduce → cluster → label, stored and traceable.
+
+Every run is kept with its parameters (defaults resolved), library versions,
+embedding model and backend, and a hash of its input (comment ids and texts), so
+any figure can be traced to the run that made it and reproduced with the same
+seed. Re-clustering with other HDBSCAN parameters reuses the cached reduction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from workbench.cluster.density import density_clusters
+from workbench.cluster.exemplars import representatives
+from workbench.cluster.keywords import class_tfidf_keywords
+from workbench.cluster.params import ClusterParams
+from workbench.cluster.reduce import reduce
+from workbench.embed import CommentEmbeddings, SentenceEncoder, embed_comments
+from workbench.embed.texts import text_keys
+
+if TYPE_CHECKING:
+    from workbench.project import Project
+
+VERSIONED = ("thread-workbench", "umap-learn", "pynndescent", "fast_hdbscan", "scikit-learn",
+             "numpy", "numba", "sentence-transformers", "torch", "onnxruntime")
+
+
+@dataclass
+class ClusterRun:
+    """A stored cluster run."""
+
+    run_id: int
+    record: dict[str, Any]
+    """The run's row: params, versions, model, backend, input hash, timings, counts."""
+    clusters: pd.DataFrame
+    """cluster, size, keywords, exemplars (comment ids); outliers (-1) last."""
+    members: pd.DataFrame
+    """comment_id, cluster, probability, x, y."""
+    reused_reduction: bool = False
+    embedding: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_clusters(self) -> int:
+        """Clusters found (the outlier group not counted)."""
+        return int((self.clusters["cluster"] >= 0).sum())
+
+    @property
+    def outlier_share(self) -> float:
+        """Share of comments HDBSCAN left as outliers."""
+        total = int(self.clusters["size"].sum())
+        outliers = int(self.clusters.loc[self.clusters["cluster"] < 0, "size"].sum())
+        return outliers / total if total else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready summary (what ``workbench cluster --json`` prints)."""
+        return {
+            "run_id": self.run_id,
+            "clusters": self.n_clusters,
+            "outlier_share": round(self.outlier_share, 4),
+            "comments": int(self.record["comments"]),
+            "reused_reduction": self.reused_reduction,
+            "params": self.record["params"],
+            "model": self.record["model"],
+            "backend": self.record["backend"],
+            "seconds": self.record["seconds"],
+            "timings": self.record["timings"],
+            "embedding": self.embedding,
+        }
+
+
+def input_hash(embeddings: CommentEmbeddings) -> str:
+    """A digest of what a run clusters: comment ids, their texts, model and backend."""
+    digest = hashlib.blake2b(digest_size=16)
+    report = embeddings.report
+    digest.update(f"{report.model}|{report.backend}|{report.long_texts}\n".encode())
+    for comment_id, key in zip(embeddings.comment_ids, text_keys(embeddings.texts),
+                               strict=True):
+        digest.update(comment_id.encode())
+        digest.update(key)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a run depends on."""
+    found = {}
+    for name in VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def label_clusters(
+    embeddings: CommentEmbeddings, labels: np.ndarray, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Size, c-TF-IDF keywords and exemplar comment ids of every label (-1 included)."""
+    keywords = class_tfidf_keywords(embeddings.texts, labels, top_n=params["keywords"])
+    chosen = representatives(embeddings.vectors, labels, embeddings.texts,
+                             k=params["exemplars"])
+    sizes = pd.Series(labels).value_counts()
+    ids = embeddings.comment_ids
+    return [
+        {
+            "cluster": int(label),
+            "size": int(sizes[label]),
+            "keywords": [[term, round(float(score), 5)] for term, score in
+                         keywords.get(int(label), [])],
+            "exemplars": [ids[i] for i in chosen.get(int(label), [])],
+        }
+        for label in sorted(sizes.index, key=lambda v: (v < 0, v))
+    ]
+
+
+def cluster_comments(
+    project: Project,
+    params: ClusterParams | None = None,
+    *,
+    encoder: SentenceEncoder | None = None,
+    progress: bool = False,
+) -> ClusterRun:
+    """Embed (through the cache), reduce, cluster and label a project's comments.
+
+    Parameters
+    ----------
+    project : Project
+        The project; the run is stored in it.
+    params : ClusterParams, optional
+        Parameters; defaults scale with the number of comments.
+    encoder : SentenceEncoder, optional
+        Embedding configuration; the project's settings by default.
+    progress : bool, default False
+        Show the embedding progress bar.
+    """
+    params = params or ClusterParams()
+    started = time.perf_counter()
+    embeddings = embed_comments(project, encoder=encoder, progress=progress)
+    timings: dict[str, float] = {"embed": embeddings.report.seconds}
+    resolved = params.resolve(len(embeddings.comment_ids))
+    digest = input_hash(embeddings)
+    reduction = reduce(embeddings.vectors, digest, resolved, project.cache_dir / "reductions")
+    timings.update(reduction.timings)
+    step = time.perf_counter()
+    labels, probabilities = density_clusters(
+        reduction.points,
+        resolved["min_cluster_size"],
+        resolved["min_samples"],
+        resolved["max_cluster_size"],
+    )
+    timings["cluster"] = round(time.perf_counter() - step, 3)
+    step = time.perf_counter()
+    clusters = label_clusters(embeddings, labels, resolved)
+    timings["label"] = round(time.perf_counter() - step, 3)
+    record = {
+        "at": _now(),
+        "actor": project.actor,
+        "model": embeddings.report.model,
+        "backend": embeddings.report.backend,
+        "input_hash": digest,
+        "reduction_key": reduction.key,
+        "params": resolved,
+        "versions": library_versions(),
+        "comments": len(labels),
+        "clusters": sum(1 for c in clusters if c["cluster"] >= 0),
+        "outliers": int((labels < 0).sum()),
+        "seconds": round(time.perf_counter() - started, 3),
+        "timings": timings,
+    }
+    with project.store.transaction():
+        run_id = project.store.runs.add(
+            record, embeddings.comment_ids, labels, probabilities, reduction.layout, clusters
+        )
+        project.store.append_event(
+            "cluster",
+            {"run_id": run_id, **{k: record[k] for k in
+                                  ("params", "input_hash", "clusters", "outliers", "model")}},
+            project.actor,
+        )
+    run = load_run(project, run_id)
+    run.reused_reduction = reduction.reused
+    run.embedding = embeddings.report.as_dict()
+    return run
+
+
+def load_run(project: Project, run_id: int | None = None) -> ClusterRun:
+    """A stored run (the newest when ``run_id`` is None)."""
+    record = project.store.runs.get(run_id)
+    run_id = int(record["run_id"])
+    return ClusterRun(
+        run_id=run_id,
+        record=record,
+        clusters=project.store.runs.clusters(run_id),
+        members=project.store.runs.members(run_id),
+    )
+
+
+def _now() -> str:
+    from workbench.store import utc_now
+
+    return utc_now()
