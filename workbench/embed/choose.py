@@ -107,15 +107,16 @@ def calibration_texts(sample: Sequence[str] | None = None) -> list[str]:
     return found[:CALIBRATION_SIZE]
 
 
-def _fingerprint(ref: ModelRef, device: str) -> str:
-    import torch
+def _version(package: str) -> str:
+    from importlib import metadata
 
     try:
-        import onnxruntime
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "none"
 
-        ort_version = onnxruntime.__version__
-    except ImportError:
-        ort_version = "none"
+
+def _fingerprint(ref: ModelRef, device: str) -> str:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
@@ -124,10 +125,13 @@ def _fingerprint(ref: ModelRef, device: str) -> str:
     except OSError:
         pass
     if device != "cpu":
+        import torch
+
         cpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else device
     flags = ",".join(sorted(cpu_flags() & {"avx2", "avx512f", "avx512_bf16", "amx_bf16",
                                            "avx512_vnni", "amx_int8"}))
-    return f"{ref.model_id}|{device}|{cpu}|{flags}|torch {torch.__version__}|ort {ort_version}"
+    return (f"{ref.model_id}|{device}|{cpu}|{flags}|torch {_version('torch')}"
+            f"|ort {_version('onnxruntime')}")
 
 
 def measure(

@@ -39,6 +39,20 @@ def machine_cache_dir() -> Path:
     return Path(base) / "thread-workbench"
 
 
+def default_device() -> str:
+    """``"cuda"`` when torch sees a GPU, else ``"cpu"``.
+
+    Machines with no GPU driver at all are recognised without importing torch
+    (about a second), so that a fully cached run stays fast.
+    """
+    markers = ("/proc/driver/nvidia", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")
+    if not any(Path(m).exists() for m in markers):
+        return "cpu"
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 class SentenceEncoder:
     """Embed texts with a sentence-transformers model (the ``Embedder`` protocol).
 
@@ -107,13 +121,9 @@ class SentenceEncoder:
         if self._plan is not None:
             return self
         self._validate()
-        import torch
-
         ref = resolve_model(self.model)
-        device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
-        threads = free_threads(self.threads)
-        if device == "cpu":
-            torch.set_num_threads(threads)
+        device = self.device or default_device()
+        threads = free_threads(self.threads) if device == "cpu" else 1
         backend_name = self.backend
         if backend_name == "auto":
             from workbench.embed.choose import choose_backend
@@ -127,6 +137,10 @@ class SentenceEncoder:
         if self._loaded is not None:
             return self
         ref, device, threads, backend_name = self.resolve(sample)._plan  # type: ignore[misc]
+        if device == "cpu":
+            import torch
+
+            torch.set_num_threads(threads)
         model = load_sentence_transformer(ref, device)
         tokenizer = model.tokenizer
         limit = int(min(model.max_seq_length or 512, tokenizer.model_max_length or 512))
