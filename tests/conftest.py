@@ -23,3 +23,36 @@ def shared_fixtures() -> Path:
 def data_dir() -> Path:
     """Small hand-written fixtures kept in the repository (tests/data)."""
     return DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _embedding_defaults(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests embed with the float32 reference backend and a private machine cache.
+
+    ``auto`` measures every backend once per machine; the tests that are about that
+    choice ask for it explicitly. Notebooks executed by tests inherit these.
+    """
+    import os
+
+    os.environ.setdefault("WORKBENCH_EMBEDDING_BACKEND", "torch")
+    os.environ["WORKBENCH_CACHE_HOME"] = str(tmp_path_factory.mktemp("machine-cache"))
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project, built once per test session (treat it as read-only)."""
+    from workbench.demo.builder import build_demo_project
+
+    root = tmp_path_factory.mktemp("demo") / "project"
+    build_demo_project(root)
+    return root
+
+
+@pytest.fixture()
+def demo_copy(demo_project: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo project, free to change."""
+    import shutil
+
+    target = tmp_path / "project"
+    shutil.copytree(demo_project, target)
+    return target

@@ -142,8 +142,7 @@ def parse_time(value: Any, name: str, *, end: bool) -> pd.Timestamp | None:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
         raise ExploreError(
-            f"{name} ({value!r}) is not a date or time ({exc}); use YYYY-MM-DD or "
-            "YYYY-MM-DD HH:MM"
+            f"{name} ({value!r}) is not a date or time ({exc}); use YYYY-MM-DD or YYYY-MM-DD HH:MM"
         ) from None
     if stamp is pd.NaT:
         raise ExploreError(f"{name} ({value!r}) is not a date; use YYYY-MM-DD")

@@ -1,0 +1,69 @@
+"""Embedding a project's comments through the cache (real model, real SQLite)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.embed import embed_comments
+from workbench.embed.models import packaged_default
+from workbench.project import Project
+from workbench.sources import ColumnMapping
+
+pytestmark = pytest.mark.skipif(packaged_default() is None, reason="model package missing")
+
+
+def test_second_run_embeds_nothing_and_new_comments_only(demo_copy: Path,
+                                                         tmp_path: Path) -> None:
+    with Project.open(demo_copy) as project:
+        first = embed_comments(project)
+        report = first.report
+        assert report.backend == "torch"
+        assert report.embedded > 300 and report.cached == 0
+        assert report.comments + report.skipped == project.stats()["comments"]
+        assert len(first.comment_ids) == report.comments == len(first.vectors)
+        np.testing.assert_allclose(np.linalg.norm(first.vectors, axis=1), 1.0, atol=2e-3)
+
+        second = embed_comments(project)
+        assert second.report.embedded == 0 and second.report.cached == report.comments
+        np.testing.assert_array_equal(second.vectors, first.vectors)
+
+        extra = tmp_path / "more.csv"
+        extra.write_text("id,text\nn1,The new bus route makes the centre easy to reach\n"
+                         "n2,Parking  is impossible after nine\n", encoding="utf-8")
+        project.import_files([extra], format="csv",
+                             mapping=ColumnMapping(text_column="text", id_column="id"))
+        third = embed_comments(project)
+        assert third.report.embedded == 2
+        assert third.report.cached == report.comments
+        row = third.comment_ids.index("csv:n1")
+        assert third.texts[row] == "The new bus route makes the centre easy to reach"
+        events = project.store.events("embed")
+        assert len(events) == 2  # only runs that embedded something are events
+
+
+def test_deleted_and_empty_comments_get_no_vector(demo_copy: Path) -> None:
+    with Project.open(demo_copy) as project:
+        frame = project.comments()
+        result = embed_comments(project)
+        deleted = set(frame.loc[frame["is_deleted"], "comment_id"])
+        assert deleted and not deleted & set(result.comment_ids)
+
+
+def test_cli_embed_reports_counts(demo_copy: Path) -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    runner = CliRunner()
+    first = runner.invoke(main, ["embed", str(demo_copy), "--json"])
+    assert first.exit_code == 0, first.output
+    data = json.loads(first.stdout[first.stdout.index("{"):])
+    assert data["embedded"] > 0 and data["cached"] == 0
+    again = json.loads(runner.invoke(main, ["embed", str(demo_copy), "--json"]).stdout)
+    assert again["embedded"] == 0 and again["cached"] == data["comments"]
+    bad = runner.invoke(main, ["embed", str(demo_copy), "--model", "/no/such/folder/x"])
+    assert bad.exit_code == 2 and "no/such/folder" in bad.output
