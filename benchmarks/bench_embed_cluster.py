@@ -52,7 +52,6 @@ def stage_embed(texts: list[str], block: int, work: Path) -> dict:
     from sentence_transformers import SentenceTransformer
 
     from workbench.embed import SentenceEncoder
-    from workbench.embed.choose import _neighbour_overlaps
     from workbench.embed.models import packaged_default
 
     start = time.perf_counter()
@@ -83,7 +82,7 @@ def stage_embed(texts: list[str], block: int, work: Path) -> dict:
     np.save(work / "ours.npy", mine)
     rng = np.random.default_rng(0)
     queries = rng.choice(len(texts), size=min(10_000, len(texts)), replace=False)
-    overlap = _overlap_sampled(ref, mine, queries, _neighbour_overlaps)
+    overlap = _overlap_sampled(ref, mine, queries)
     return {
         "texts": len(texts),
         "backend": ours.backend_name,
@@ -100,7 +99,7 @@ def stage_embed(texts: list[str], block: int, work: Path) -> dict:
     }
 
 
-def _overlap_sampled(ref: np.ndarray, mine: np.ndarray, queries: np.ndarray, _unused) -> float:
+def _overlap_sampled(ref: np.ndarray, mine: np.ndarray, queries: np.ndarray) -> float:
     """Mean overlap of the 10 nearest neighbours (among all rows) of the query rows."""
     k = 10
     shares = []
@@ -194,18 +193,20 @@ def _ours_cluster_child(work: Path) -> None:
     from workbench.cluster import cluster_comments
     from workbench.project import Project
 
+    n = len(json.loads((work / "texts.json").read_text()))
     t0 = time.perf_counter()
     with Project.open(work / "project") as project:
         run = cluster_comments(project)
         seconds = time.perf_counter() - t0
-        members = run.members.set_index("comment_id")
-        from workbench.embed.comments import embeddable
-
-        rows, _ = embeddable(project.comments())
-        labels = members.loc[rows["comment_id"], "cluster"].to_numpy()
+    # Labels by position in the corpus ("csv:c<i>"); texts the import skipped as
+    # filler ("N/A", "-") count as outliers so both label arrays line up.
+    labels = np.full(n, -1, dtype=np.int64)
+    positions = run.members["comment_id"].str.removeprefix("csv:c").astype(int).to_numpy()
+    labels[positions] = run.members["cluster"].to_numpy()
     np.save(work / "ours_labels.npy", labels)
     print(json.dumps({"seconds": round(seconds, 2), "timings": run.record["timings"],
                       "clusters": run.n_clusters, "outlier_share": round(run.outlier_share, 4),
+                      "not_imported": int(n - len(positions)),
                       "params": run.record["params"]}))
 
 

@@ -62,6 +62,7 @@ def source_texts() -> tuple[list[str], list[str]]:
 def benchmark_corpus(n: int, seed: int = 11) -> list[str]:
     """``n`` distinct comments of real lengths made of real sentences."""
     from workbench.embed.texts import normalise_text
+    from workbench.sources.tabular import is_filler
 
     length_texts, sentence_texts = source_texts()
     lengths = np.array([len(t.split()) for t in length_texts])
@@ -84,7 +85,7 @@ def benchmark_corpus(n: int, seed: int = 11) -> list[str]:
             words.extend(doc[position].split())
             position += 1
         text = " ".join(words[:target])
-        if text in seen:
+        if text in seen or is_filler(text):
             continue
         seen.add(text)
         out.append(text)

@@ -18,14 +18,11 @@ pytestmark = pytest.mark.skipif(packaged_default() is None, reason="model packag
 
 
 @pytest.fixture(scope="module")
-def clustered(tmp_path_factory: pytest.TempPathFactory, demo_project: Path) -> Path:
-    import shutil
+def clustered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo project clustered once with default parameters (run 1)."""
+    from tests.explore_support import clustered_demo_copy
 
-    root = tmp_path_factory.mktemp("clustered") / "project"
-    shutil.copytree(demo_project, root)
-    with Project.open(root) as project:
-        cluster_comments(project)
-    return root
+    return clustered_demo_copy(tmp_path_factory, "cluster-run")
 
 
 def test_a_run_finds_themes_with_keywords_and_exemplars(clustered: Path) -> None:

@@ -11,8 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_core_and_cli_do_not_import_widgets() -> None:
-    code = ("import sys, workbench, workbench.cli, workbench.project, workbench.sources; "
-            "bad = [m for m in ('ipywidgets', 'IPython', 'torch') if m in sys.modules]; "
+    code = ("import sys, workbench, workbench.cli, workbench.project, workbench.sources, "
+            "workbench.embed, workbench.cluster, workbench.explore; "
+            "bad = [m for m in ('ipywidgets', 'IPython', 'torch', 'sentence_transformers', "
+            "'umap', 'numba', 'sklearn', 'onnxruntime', 'plotly') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -28,8 +28,12 @@ __all__ = ["TOKEN_PATTERN", "class_tfidf_keywords"]
 #: underscores, and single letters, are not counted.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 
-# Links and @mentions (including Mastodon's @user@server) say nothing about a topic.
-_NOISE = re.compile(r"(?:https?://|www\.)\S+|(?<!\w)@\w+(?:@[\w.-]+)?", re.IGNORECASE)
+# Links, @mentions (including Mastodon's @user@server) and Reddit's u/name and r/name
+# say nothing about a topic, and handles must not become cluster labels.
+_NOISE = re.compile(
+    r"(?:https?://|www\.)\S+|(?<!\w)@\w+(?:@[\w.-]+)?|(?<![\w/])/?[ur]/[\w-]+",
+    re.IGNORECASE,
+)
 
 _EMPTY_VOCABULARY = ("empty vocabulary", "no terms remain")
 

@@ -53,9 +53,11 @@ class ClusterParams:
                 "import more comments first"
             )
         values = asdict(self)
-        size = values["min_cluster_size"] or default_min_cluster_size(n)
-        values["min_cluster_size"] = size
-        values["min_samples"] = values["min_samples"] or max(2, round(size / 3))
+        size = values["min_cluster_size"]
+        if size is None:
+            size = values["min_cluster_size"] = default_min_cluster_size(n)
+        if values["min_samples"] is None:
+            values["min_samples"] = max(2, round(size / 3)) if isinstance(size, int) else 2
         values["n_neighbors"] = min(values["n_neighbors"], n - 1)
         checks = (
             ("min_cluster_size", 2, n),

@@ -157,6 +157,15 @@ def reduce(vectors: np.ndarray, input_hash: str, params: dict[str, Any],
     layout = points[:, :2].copy() if params["n_components"] == 2 else _layout(
         vectors, knn, points, params)
     timings["layout"] = round(time.perf_counter() - start, 3)
+    for name, array in (("reduction", points), ("map layout", layout)):
+        if not np.isfinite(array).all():
+            from workbench.errors import ClusterError
+
+            raise ClusterError(
+                f"UMAP's {name} of {len(vectors)} comments came out with non-finite values "
+                "(this happens when almost all texts are identical); cluster a more varied "
+                "set of comments or raise n_neighbors"
+            )
     cache_dir.mkdir(parents=True, exist_ok=True)
     for path, array in ((points_path, points), (layout_path, layout)):
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")

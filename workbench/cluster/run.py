@@ -139,11 +139,17 @@ def cluster_comments(
     progress : bool, default False
         Show the embedding progress bar.
     """
+    from workbench.embed import embeddable
+
     params = params or ClusterParams()
     started = time.perf_counter()
-    embeddings = embed_comments(project, encoder=encoder, progress=progress)
+    frame = project.comments()
+    params.resolve(len(embeddable(frame)[1]))  # refuse bad parameters before embedding
+    embeddings = embed_comments(project, encoder=encoder, progress=progress, frame=frame)
     timings: dict[str, float] = {"embed": embeddings.report.seconds}
     resolved = params.resolve(len(embeddings.comment_ids))
+    resolved["embedding"] = {"model": embeddings.report.model_name,
+                             "long_texts": embeddings.report.long_texts}
     digest = input_hash(embeddings)
     reduction = reduce(embeddings.vectors, digest, resolved, project.cache_dir / "reductions")
     timings.update(reduction.timings)

@@ -16,6 +16,8 @@ whose results stay materially the same as ``torch``'s.
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -101,7 +103,7 @@ def _export_onnx(model: Any, path: Path) -> None:
 
     sample = model.tokenizer(["a short example", "and another one"], padding=True,
                              return_tensors="pt")
-    tmp = path.with_suffix(".tmp.onnx")
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.{time.time_ns()}.tmp.onnx")
     tmp.parent.mkdir(parents=True, exist_ok=True)
     import warnings
 
@@ -129,10 +131,21 @@ def _quantise(source: Path, target: Path) -> None:
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))
-    tmp = target.with_suffix(".tmp.onnx")
-    quantize_dynamic(str(source), str(tmp), per_channel=True, weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["MatMul"])
+    tmp = target.with_name(f"{target.stem}.{os.getpid()}.{time.time_ns()}.tmp.onnx")
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quantize_dynamic warns through the root logger
+    try:
+        quantize_dynamic(str(source), str(tmp), per_channel=True, weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["MatMul"])
+    except Exception as exc:  # noqa: BLE001 - the quantiser's failures are many and varied
+        tmp.unlink(missing_ok=True)
+        raise EmbedError(
+            f"could not quantise {source} to int8 ({type(exc).__name__}: {exc}); "
+            "use --backend onnx or torch"
+        ) from exc
+    finally:
+        root.setLevel(level)
     tmp.replace(target)
 
 

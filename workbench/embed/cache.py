@@ -74,6 +74,8 @@ class EmbeddingCache:
             try:
                 keys = np.load(keys_path, allow_pickle=False)
                 vectors = np.load(vectors_path, mmap_mode="r", allow_pickle=False)
+            except FileNotFoundError:
+                continue  # merged away by another process's compaction meanwhile
             except (OSError, ValueError) as exc:
                 raise EmbedError(
                     f"{keys_path}: unreadable cache shard ({exc}); delete it and embed again"
@@ -136,11 +138,10 @@ class EmbeddingCache:
         meta_path = self.folder / "meta.json"
         self.meta["dim"] = int(vectors.shape[1])
         if not meta_path.exists():
-            tmp = meta_path.with_suffix(".tmp")
+            tmp = meta_path.with_name(f"meta.json.{_unique()}.tmp")
             tmp.write_text(json.dumps({**self.meta, "dtype": "float16"}, indent=2), "utf-8")
             tmp.replace(meta_path)
-        stamp = f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self._write(stamp, _key_matrix(keys), vectors.astype(np.float16))
+        self._write(_unique(), _key_matrix(keys), vectors.astype(np.float16))
         self._index = None
         if len(list(self.folder.glob("shard-*.keys.npy"))) > MAX_SHARDS:
             self.compact()
@@ -149,7 +150,7 @@ class EmbeddingCache:
         vectors_path = self.folder / f"shard-{stamp}.vectors.npy"
         keys_path = self.folder / f"shard-{stamp}.keys.npy"
         for path, array in ((vectors_path, vectors), (keys_path, keys)):
-            tmp = path.with_name(path.name + ".tmp")
+            tmp = path.with_name(f"{path.name}.{_unique()}.tmp")
             with open(tmp, "wb") as handle:
                 np.save(handle, array, allow_pickle=False)
                 handle.flush()
@@ -157,18 +158,27 @@ class EmbeddingCache:
             tmp.replace(path)
 
     def compact(self) -> None:
-        """Merge every shard into one (duplicates dropped)."""
+        """Merge every shard into one (duplicates dropped).
+
+        Only the shards that were merged are deleted: a shard another process adds
+        meanwhile stays.
+        """
+        self._index = None
         index = self._load_index()
-        old = sorted(self.folder.glob("shard-*.keys.npy"))
-        if len(old) < 2:
+        merged = [path for path, _ in self._shards]
+        if len(merged) < 2:
             return
         keys = list(index)
         vectors = self.get(keys).astype(np.float16)
-        stamp = f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self._write(stamp, _key_matrix(keys), vectors)
+        self._write(_unique(), _key_matrix(keys), vectors)
         self._index, self._shards = None, []
-        for keys_path in old:
-            keys_path.unlink(missing_ok=True)
-            keys_path.with_name(keys_path.name.replace(".keys.", ".vectors.")).unlink(
+        for vectors_path in merged:
+            vectors_path.with_name(vectors_path.name.replace(".vectors.", ".keys.")).unlink(
                 missing_ok=True
             )
+            vectors_path.unlink(missing_ok=True)
+
+
+def _unique() -> str:
+    """A name part no other process or call will use (time, process id, random)."""
+    return f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:6]}"

@@ -14,6 +14,7 @@ The choice is measured once per machine, model and library versions, and kept in
 from __future__ import annotations
 
 import json
+import os
 import platform
 import time
 from collections.abc import Sequence
@@ -146,13 +147,18 @@ def measure(
     for name in ["torch", *[n for n in names if n != "torch"]]:
         try:
             encoder = SentenceEncoder(ref.location, name, threads=threads, device=device).load()
-        except EmbedError as exc:
-            results[name] = {"error": str(exc)}
+            encoder.embed(texts[:32])  # warm-up: first calls allocate and compile kernels
+            start = time.perf_counter()
+            vectors = encoder.embed(texts)
+            seconds = time.perf_counter() - start
+        except Exception as exc:  # noqa: BLE001 - a failing candidate is measured as failing
+            if name == "torch":
+                raise EmbedError(
+                    f"the reference backend 'torch' failed on this machine "
+                    f"({type(exc).__name__}: {exc}); name a backend with --backend"
+                ) from exc
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
             continue
-        encoder.embed(texts[:32])  # warm-up: first calls allocate and compile kernels
-        start = time.perf_counter()
-        vectors = encoder.embed(texts)
-        seconds = time.perf_counter() - start
         if reference is None:
             reference = vectors
         results[name] = {"texts_per_s": round(len(texts) / seconds, 1),
@@ -181,7 +187,7 @@ def choose_backend(
     known[key] = {"backend": best, "measured": results, "texts": len(texts),
                   "threads": threads, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{time.time_ns()}.tmp")
     tmp.write_text(json.dumps(known, indent=2), encoding="utf-8")
     tmp.replace(path)
     return best

@@ -7,6 +7,7 @@ unchanged corpus loads no model at all.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ class EmbeddingReport:
     """What an embedding run did."""
 
     model: str
+    """The model's id (hub name, or a local folder's name and content digest)."""
     backend: str
     long_texts: str
     comments: int = 0
@@ -40,6 +42,8 @@ class EmbeddingReport:
     threads: int = 0
     seconds: float = 0.0
     cache: str = ""
+    model_name: str = ""
+    """The model as named in the settings or by ``--model`` (loadable again)."""
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -90,6 +94,30 @@ def cache_for(project: Project, encoder: SentenceEncoder) -> EmbeddingCache:
     return EmbeddingCache(project.cache_dir / "embeddings" / name, meta)
 
 
+def pin_backend(project: Project, encoder: SentenceEncoder) -> None:
+    """Make ``auto`` keep the backend the project's vectors were already made with.
+
+    A project's vectors should not change because a speed measurement came out
+    differently (a busy machine, a library upgrade): when the cache already holds
+    vectors of this model and long-text policy, ``auto`` means their backend (the
+    most recently written, if several).
+    """
+    if encoder.backend != "auto":
+        return
+    ref = encoder.model_ref_unresolved()
+    found = []
+    for meta_path in (project.cache_dir / "embeddings").glob("*/meta.json"):
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if (meta.get("model_id") == ref.model_id and meta.get("long_texts") == encoder.long_texts
+                and any(meta_path.parent.glob("shard-*.keys.npy"))):
+            found.append((meta_path.stat().st_mtime, str(meta.get("backend"))))
+    if found:
+        encoder.backend = max(found)[1]
+
+
 def embed_comments(
     project: Project,
     *,
@@ -117,7 +145,12 @@ def embed_comments(
     encoder = encoder or encoder_for(project)
     source = project.comments() if frame is None else frame
     rows, texts = embeddable(source)
+    if not texts:
+        report = EmbeddingReport(model=encoder.model or "", backend=encoder.backend,
+                                 long_texts=encoder.long_texts, skipped=len(source))
+        return CommentEmbeddings([], [], np.zeros((0, 0), dtype=np.float32), report, rows)
     keys = text_keys(texts)
+    pin_backend(project, encoder)
     encoder.resolve(sample=texts[:512])
     cache = cache_for(project, encoder)
     missing = cache.missing(keys)
@@ -142,6 +175,7 @@ def embed_comments(
         threads=encoder.threads_used,
         seconds=round(time.perf_counter() - start, 3),
         cache=str(cache.folder.relative_to(project.root)),
+        model_name=encoder.model_ref.name,
     )
     if unique and record_event:
         project.store.append_event("embed", report.as_dict(), project.actor)

@@ -150,6 +150,10 @@ class SentenceEncoder:
         self._loaded = (ref, backend, tokenizer, limit)
         return self
 
+    def model_ref_unresolved(self) -> ModelRef:
+        """The model this encoder will load, without settling anything else."""
+        return self._plan[0] if self._plan is not None else resolve_model(self.model)
+
     @property
     def model_ref(self) -> ModelRef:
         """The resolved model."""

@@ -12,12 +12,23 @@ import os
 import time
 
 
-def usable_cores() -> int:
-    """Cores this process may run on (its affinity mask where the OS has one)."""
+def _cgroup_quota() -> float | None:
+    """CPUs allowed by a cgroup v2 quota (containers), or None without one."""
     try:
-        return len(os.sched_getaffinity(0))
+        quota, period = open("/sys/fs/cgroup/cpu.max", encoding="ascii").read().split()[:2]
+    except (OSError, ValueError):
+        return None
+    return None if quota == "max" else max(1.0, int(quota) / int(period))
+
+
+def usable_cores() -> int:
+    """Cores this process may use: its affinity mask, capped by a container's quota."""
+    try:
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = _cgroup_quota()
+    return max(1, min(cores, int(quota))) if quota else cores
 
 
 def _busy_jiffies() -> tuple[int, int] | None:

@@ -67,7 +67,7 @@ def ensure_run(
     from workbench.cluster import cluster_comments, load_run
 
     if run_id is None and project.store.runs.list().empty:
-        return cluster_comments(project, params)
+        return cluster_comments(project, params, progress=True)
     return load_run(project, run_id)
 
 
@@ -350,7 +350,13 @@ class ExploreSession:
             from workbench.embed import embed_comments, encoder_for
 
             record = self.run.record
-            encoder = encoder_for(self.project, model=record["model"], backend=record["backend"])
+            made_with = record["params"].get("embedding", {})
+            encoder = encoder_for(
+                self.project,
+                model=made_with.get("model") or record["model"],
+                backend=record["backend"],
+                long_texts=made_with.get("long_texts"),
+            )
             embedded = embed_comments(self.project, encoder=encoder, frame=self._comments)
             rows = {c: i for i, c in enumerate(embedded.comment_ids)}
             self._index = (rows, embedded.vectors, encoder)
@@ -401,10 +407,10 @@ class ExploreSession:
         with store.transaction():
             added = store.queue.add(ids, source, actor, utc_now())
             if added:
-                payload = {"run_id": self.run_id, "source": source, "comment_ids": ids,
-                           "added": added}  # fmt: skip
+                payload = {"run_id": self.run_id, "source": source, "comment_ids": added,
+                           "added": len(added)}  # fmt: skip
                 store.append_event("queue-add", payload, actor)
-        return added
+        return len(added)
 
     # -- status ----------------------------------------------------------------------
 

@@ -37,7 +37,18 @@ CREATE TABLE clusters (
     PRIMARY KEY (run_id, cluster)
 ) WITHOUT ROWID;
 
+-- A stored run is a record: nothing of it changes or goes.
 CREATE TRIGGER cluster_runs_kept BEFORE DELETE ON cluster_runs
+BEGIN SELECT RAISE(ABORT, 'cluster runs are kept for comparison'); END;
+CREATE TRIGGER cluster_runs_fixed BEFORE UPDATE ON cluster_runs
+BEGIN SELECT RAISE(ABORT, 'cluster runs are kept for comparison'); END;
+CREATE TRIGGER cluster_members_kept BEFORE DELETE ON cluster_members
+BEGIN SELECT RAISE(ABORT, 'cluster runs are kept for comparison'); END;
+CREATE TRIGGER cluster_members_fixed BEFORE UPDATE ON cluster_members
+BEGIN SELECT RAISE(ABORT, 'cluster runs are kept for comparison'); END;
+CREATE TRIGGER clusters_kept BEFORE DELETE ON clusters
+BEGIN SELECT RAISE(ABORT, 'cluster runs are kept for comparison'); END;
+CREATE TRIGGER clusters_fixed BEFORE UPDATE ON clusters
 BEGIN SELECT RAISE(ABORT, 'cluster runs are kept for comparison'); END;
 
 -- Comments waiting to be coded, with where they were picked from.

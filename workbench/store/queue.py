@@ -17,25 +17,33 @@ class QueueTable:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
 
-    def add(self, comment_ids: Sequence[str], source: str, actor: str, at: str) -> int:
-        """Queue comments not queued yet; returns how many were added."""
-        wanted = orjson.dumps(list(dict.fromkeys(comment_ids))).decode()
+    def add(self, comment_ids: Sequence[str], source: str, actor: str, at: str) -> list[str]:
+        """Queue comments not queued yet; returns the ids that were added, in order."""
+        wanted = list(dict.fromkeys(comment_ids))
+        as_json = orjson.dumps(wanted).decode()
         unknown = [
             r[0] for r in self.connection.execute(
                 "SELECT value FROM json_each(?) WHERE value NOT IN "
                 "(SELECT comment_id FROM comments) LIMIT 5",
-                (wanted,),
+                (as_json,),
             )
         ]
         if unknown:
             raise StoreError(f"cannot queue unknown comments {unknown}; nothing was queued")
-        before = self.connection.total_changes
-        self.connection.execute(
-            "INSERT OR IGNORE INTO coding_queue (comment_id, added_at, added_by, source) "
-            "SELECT value, ?, ?, ? FROM json_each(?)",
-            (at, actor, source, wanted),
+        queued = {
+            r[0] for r in self.connection.execute(
+                "SELECT comment_id FROM coding_queue WHERE comment_id IN "
+                "(SELECT value FROM json_each(?))",
+                (as_json,),
+            )
+        }
+        added = [c for c in wanted if c not in queued]
+        self.connection.executemany(
+            "INSERT INTO coding_queue (comment_id, added_at, added_by, source) "
+            "VALUES (?, ?, ?, ?)",
+            [(c, at, actor, source) for c in added],
         )
-        return self.connection.total_changes - before
+        return added
 
     def list(self) -> pd.DataFrame:
         """The queue in the order comments were added."""
