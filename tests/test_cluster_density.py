@@ -100,3 +100,19 @@ def test_bad_points_are_explained(points: np.ndarray, message: str) -> None:
     with pytest.raises(ClusterError, match="points") as caught:
         density_clusters(points, min_cluster_size=2, min_samples=1)
     assert message in str(caught.value)
+
+
+def test_numba_uses_the_work_queue_pool_that_leaves_torch_alone() -> None:
+    # numba's OpenMP pool made torch embedding ~9x slower in the same process.
+    import subprocess
+    import sys
+
+    code = (
+        "import workbench, numpy as np, numba\n"
+        "from workbench.cluster import density_clusters\n"
+        "density_clusters(np.random.default_rng(0).random((300, 5)), 5, 3)\n"
+        "print(numba.threading_layer())\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "NUMBA_THREADING_LAYER"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.strip().splitlines()[-1] == "workqueue", out.stderr

@@ -116,3 +116,36 @@ def test_cli_cluster_and_runs(clustered: Path) -> None:
     assert listed[-1]["run_id"] == data["run_id"] and listed[-1]["min_cluster_size"] == 8
     bad = runner.invoke(main, ["cluster", str(clustered), "--min-cluster-size", "1"])
     assert bad.exit_code == 2 and "min_cluster_size (1)" in bad.output
+
+
+def test_stored_runs_cannot_be_changed(clustered: Path) -> None:
+    with Project.open(clustered) as project:
+        db = project.store.connection
+        for sql in ("UPDATE cluster_runs SET clusters = 0",
+                    "UPDATE cluster_members SET cluster = 0",
+                    "DELETE FROM cluster_members", "UPDATE clusters SET size = 0",
+                    "DELETE FROM clusters"):
+            with pytest.raises(sqlite3.IntegrityError, match="kept for comparison"):
+                db.execute(sql)
+
+
+def test_runs_remember_how_their_vectors_were_made(clustered: Path) -> None:
+    with Project.open(clustered) as project:
+        made_with = load_run(project).record["params"]["embedding"]
+    assert made_with == {"model": "all-MiniLM-L6-v2", "long_texts": "chunk"}
+
+
+def test_too_few_comments_is_refused_before_any_embedding(tmp_path: Path) -> None:
+    source = tmp_path / "few.csv"
+    source.write_text("id,text\n1,Parking is hard\n2,Buses are late\n3,Staff were kind\n",
+                      encoding="utf-8")
+    from workbench.sources import ColumnMapping
+
+    with Project.init(tmp_path / "p") as project:
+        project.import_files([source], format="csv",
+                             mapping=ColumnMapping(text_column="text", id_column="id"))
+        with pytest.raises(ClusterError, match="at least 10 comments with text, found 3"):
+            cluster_comments(project)
+        assert project.store.events("embed").empty
+        with pytest.raises(ClusterError, match=r"min_cluster_size \(0\)"):
+            ClusterParams(min_cluster_size=0).resolve(50)

@@ -57,3 +57,13 @@ def test_auto_measures_once_then_remembers(tmp_path: Path, monkeypatch) -> None:
         json.dumps({key: {**value, "backend": "onnx"} for key, value in stored.items()})
     )
     assert choose_backend(ref, "cpu", 1, sample) == "onnx"
+
+
+@pytest.mark.skipif(packaged_default() is None, reason="model package not installed")
+def test_a_failing_candidate_is_recorded_not_fatal() -> None:
+    from workbench.embed.choose import measure
+
+    texts = ["parking is hard", "buses are late", "staff were kind"] * 4
+    results = measure(resolve_model(None), "cpu", 1, ["no-such-backend"], texts)
+    assert results["torch"]["mean_cosine"] == pytest.approx(1.0)
+    assert "backend ('no-such-backend') must be" in results["no-such-backend"]["error"]

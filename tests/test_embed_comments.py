@@ -67,3 +67,22 @@ def test_cli_embed_reports_counts(demo_copy: Path) -> None:
     assert again["embedded"] == 0 and again["cached"] == data["comments"]
     bad = runner.invoke(main, ["embed", str(demo_copy), "--model", "/no/such/folder/x"])
     assert bad.exit_code == 2 and "no/such/folder" in bad.output
+
+
+def test_auto_keeps_the_backend_a_project_already_uses(demo_copy: Path, monkeypatch,
+                                                       tmp_path: Path) -> None:
+    from workbench.embed import encoder_for
+
+    with Project.open(demo_copy) as project:
+        embed_comments(project, encoder=encoder_for(project, backend="torch"))
+        machine = tmp_path / "machine"
+        monkeypatch.setenv("WORKBENCH_CACHE_HOME", str(machine))
+        result = embed_comments(project, encoder=encoder_for(project, backend="auto"))
+    assert result.report.backend == "torch" and result.report.embedded == 0
+    assert not (machine / "backend-choice.json").exists()  # nothing was measured
+
+
+def test_an_empty_project_embeds_nothing(tmp_path: Path) -> None:
+    with Project.init(tmp_path / "p") as project:
+        result = embed_comments(project)
+    assert result.report.comments == 0 and result.vectors.shape[0] == 0

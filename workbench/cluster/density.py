@@ -76,6 +76,10 @@ def density_clusters(
 
     import fast_hdbscan
 
+    from workbench.cluster.threads import use_workqueue_threads
+
+    use_workqueue_threads()
+
     if max_cluster_size is not None:
         _check_int("max_cluster_size", max_cluster_size, minimum=int(min_cluster_size))
     model = fast_hdbscan.HDBSCAN(

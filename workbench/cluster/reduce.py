@@ -146,6 +146,9 @@ def reduce(vectors: np.ndarray, input_hash: str, params: dict[str, Any],
         if len(points) == len(vectors) == len(layout):
             return Reduction(key, points, layout, True,
                              {"reduce_cached": round(time.perf_counter() - start, 3)})
+    from workbench.cluster.threads import use_workqueue_threads
+
+    use_workqueue_threads()
     timings: dict[str, float] = {}
     start = time.perf_counter()
     knn = _neighbours(vectors, params["n_neighbors"], params["seed"])
