@@ -350,7 +350,8 @@ class ExploreView:
             dragmode="lasso", clickmode="event", hovermode="closest", uirevision="map",
             title={"text": f"Run {self.session.run_id}: each dot is a comment", "x": 0.01},
             xaxis={"visible": False}, yaxis={"visible": False},
-            legend={"itemsizing": "constant", "font": {"size": 10}},
+            legend={"orientation": "h", "yanchor": "top", "y": -0.02, "font": {"size": 10},
+                    "itemsizing": "constant"},  # below the map: beside it, it was cut off
         )  # fmt: skip
         return figure
 
