@@ -344,3 +344,18 @@ def test_a_project_without_runs_says_how_to_make_one(tmp_path: Path) -> None:
     with Project.init(tmp_path / "empty", actor="tests") as empty:
         with pytest.raises(StoreError, match="no cluster run yet"):
             ExploreSession(empty)
+
+
+def test_comments_edited_since_the_run_are_counted(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    with Project.open(clustered_demo_copy(tmp_path_factory, "edited")) as project:
+        assert ExploreSession(project).changed == 0
+        edited = ExploreSession(project).points["comment_id"].iloc[0]
+        with project.store.transaction():
+            project.store.connection.execute(
+                "UPDATE comments SET text = 'an edited text' WHERE comment_id = ?", (edited,)
+            )
+        session = ExploreSession(project)
+        assert session.changed == 1
+        assert "1 edited since the run" in session.status()

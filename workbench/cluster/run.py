@@ -42,7 +42,7 @@ class ClusterRun:
     clusters: pd.DataFrame
     """cluster, size, keywords, exemplars (comment ids); outliers (-1) last."""
     members: pd.DataFrame
-    """comment_id, cluster, probability, x, y."""
+    """comment_id, cluster, probability, x, y, text_key (of the text clustered)."""
     reused_reduction: bool = False
     embedding: dict[str, Any] = field(default_factory=dict)
 
@@ -181,7 +181,8 @@ def cluster_comments(
     }
     with project.store.transaction():
         run_id = project.store.runs.add(
-            record, embeddings.comment_ids, labels, probabilities, reduction.layout, clusters
+            record, embeddings.comment_ids, labels, probabilities, reduction.layout, clusters,
+            text_keys(embeddings.texts),
         )
         project.store.append_event(
             "cluster",

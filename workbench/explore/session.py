@@ -115,6 +115,8 @@ class ExploreSession:
             for row in self.run.clusters.itertuples()
         }
         self._points = join_points(self.run.members, self._comments, self._labels)
+        self.changed = _changed_since(self.run.members, self._points)
+        """Run comments whose text was edited since the run (their place reflects the old)."""
         self._threads = thread_options(comments, self._points)
 
     # -- what there is ---------------------------------------------------------------
@@ -430,6 +432,8 @@ class ExploreSession:
             parts.append("nothing selected")
         if self.missing:
             parts.append(f"{self.missing} run comments no longer in the project")
+        if self.changed:
+            parts.append(f"{self.changed} edited since the run (re-cluster to place them anew)")
         return " · ".join(parts)
 
     # -- helpers ---------------------------------------------------------------------
@@ -453,3 +457,15 @@ class ExploreSession:
                 f"({OUTLIER} holds the outliers)"
             )
         return number
+
+
+def _changed_since(members: pd.DataFrame, points: pd.DataFrame) -> int:
+    """How many map comments now have another text than the one clustered."""
+    from workbench.embed.texts import text_keys
+
+    if "text_key" not in members or members["text_key"].isna().all():
+        return 0
+    then = dict(zip(members["comment_id"].astype(str), members["text_key"], strict=True))
+    now = text_keys(points["text"].tolist())
+    return sum(1 for c, key in zip(points["comment_id"], now, strict=True)
+               if then.get(c) is not None and bytes(then[c]) != key)

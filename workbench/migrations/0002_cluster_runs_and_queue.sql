@@ -25,6 +25,7 @@ CREATE TABLE cluster_members (
     probability REAL NOT NULL,
     x           REAL NOT NULL,             -- 2-D map
     y           REAL NOT NULL,
+    text_key    BLOB,                      -- BLAKE2b of the text clustered (edits show)
     PRIMARY KEY (run_id, comment_id)
 ) WITHOUT ROWID;
 

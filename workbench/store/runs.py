@@ -29,10 +29,13 @@ class RunTables:
         probabilities: np.ndarray,
         layout: np.ndarray,
         clusters: Sequence[dict[str, Any]],
+        text_keys: Sequence[bytes] | None = None,
     ) -> int:
         """Store a run with its members and clusters; returns the new run id.
 
-        Call inside a transaction so that a run lands whole or not at all.
+        ``text_keys`` (the cache keys of the texts clustered) let a later reader see
+        which comments were edited since. Call inside a transaction so that a run
+        lands whole or not at all.
         """
         values = {k: (orjson.dumps(v).decode() if k in _JSON_COLUMNS else v)
                   for k, v in record.items()}
@@ -43,8 +46,8 @@ class RunTables:
         )
         run_id = int(cursor.lastrowid)
         self.connection.executemany(
-            "INSERT INTO cluster_members (run_id, comment_id, cluster, probability, x, y) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO cluster_members (run_id, comment_id, cluster, probability, x, y, "
+            "text_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
             zip(
                 [run_id] * len(comment_ids),
                 comment_ids,
@@ -52,6 +55,7 @@ class RunTables:
                 probabilities.astype(float).tolist(),
                 layout[:, 0].astype(float).tolist(),
                 layout[:, 1].astype(float).tolist(),
+                list(text_keys) if text_keys is not None else [None] * len(comment_ids),
                 strict=True,
             ),
         )
@@ -93,9 +97,9 @@ class RunTables:
         return record
 
     def members(self, run_id: int) -> pd.DataFrame:
-        """comment_id, cluster, probability, x, y of a run's comments."""
+        """comment_id, cluster, probability, x, y and text_key of a run's comments."""
         return pd.read_sql_query(
-            "SELECT comment_id, cluster, probability, x, y FROM cluster_members "
+            "SELECT comment_id, cluster, probability, x, y, text_key FROM cluster_members "
             "WHERE run_id = ?",
             self.connection,
             params=(run_id,),
