@@ -22,9 +22,11 @@ from tests.test_notebooks import (  # noqa: E402, F401 (kernel_specs is a fixtur
     ROOT,
     WIDGET_MIME,
     WIDGET_STATE_MIME,
+    errors_in,
     execute,
     kernel_specs,
     outputs_of,
+    widget_views,
 )
 from workbench.project import Project  # noqa: E402
 
@@ -49,21 +51,10 @@ def test_explore_notebook_runs(
 
     notebook = execute(NOTEBOOK, kernel_specs, project_folder)
 
-    errors = [
-        o
-        for c in notebook.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-        if o.output_type == "error"
-    ]
-    assert errors == []
+    assert errors_in(notebook) == []
     assert existed or not repo_demo.exists(), "the notebook must not write into the repository"
 
-    views = [
-        o
-        for o in outputs_of(notebook, "explore-view")
-        if o.output_type in ("execute_result", "display_data") and WIDGET_MIME in o.data
-    ]
+    views = widget_views(notebook, "explore-view")
     assert len(views) == 1
     state = notebook.metadata["widgets"][WIDGET_STATE_MIME]["state"]
     assert state[views[0].data[WIDGET_MIME]["model_id"]]["model_name"] == "VBoxModel"

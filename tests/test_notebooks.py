@@ -97,6 +97,18 @@ def outputs_of(notebook: nbformat.NotebookNode, cell_id: str) -> list[dict]:
     return cell.outputs
 
 
+def errors_in(notebook: nbformat.NotebookNode) -> list[dict]:
+    """Every error output of the executed notebook."""
+    return [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+            if o.output_type == "error"]
+
+
+def widget_views(notebook: nbformat.NotebookNode, cell_id: str) -> list[dict]:
+    """The widget outputs of one cell."""
+    return [o for o in outputs_of(notebook, cell_id)
+            if o.output_type in ("execute_result", "display_data") and WIDGET_MIME in o.data]
+
+
 def test_stored_notebooks_have_no_outputs() -> None:
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
@@ -118,22 +130,11 @@ def test_import_notebook_runs(kernel_specs: KernelSpecManager, project_folder: P
     existed = repo_demo.exists()
     notebook = execute("01-import.ipynb", kernel_specs, project_folder)
 
-    errors = [
-        o
-        for c in notebook.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-        if o.output_type == "error"
-    ]
-    assert errors == []
+    assert errors_in(notebook) == []
     assert (project_folder / "workbench.yaml").is_file()
     assert existed or not repo_demo.exists(), "the notebook must not write into the repository"
 
-    views = [
-        o
-        for o in outputs_of(notebook, "import-view")
-        if o.output_type in ("execute_result", "display_data") and WIDGET_MIME in o.data
-    ]
+    views = widget_views(notebook, "import-view")
     assert len(views) == 1
     model_id = views[0].data[WIDGET_MIME]["model_id"]
     state = notebook.metadata["widgets"][WIDGET_STATE_MIME]["state"]

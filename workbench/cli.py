@@ -231,13 +231,7 @@ def cluster(project: Path, min_cluster_size: int | None, min_samples: int | None
     params = ClusterParams(min_cluster_size=min_cluster_size, min_samples=min_samples,
                            max_cluster_share=max_cluster_share, seed=seed)
     with Project.open(project) as opened:
-        run = cluster_comments(opened, params, progress=True)
-        data = run.summary()
-        data["top"] = [
-            {"cluster": int(r.cluster), "size": int(r.size),
-             "keywords": [k for k, _ in r.keywords[:6]]}
-            for r in run.clusters.itertuples()
-        ]
+        data = cluster_comments(opened, params, progress=True).summary()
     _emit(data, as_json, _render_cluster)
 
 
@@ -257,18 +251,11 @@ def _render_cluster(data: dict[str, Any]) -> str:
 @_friendly_errors
 def runs(project: Path, as_json: bool) -> None:
     """List PROJECT's stored cluster runs, oldest first."""
+    from workbench.cluster import list_runs
     from workbench.project import Project
 
     with Project.open(project) as opened:
-        frame = opened.store.runs.list()
-    data = [
-        {"run_id": int(r.run_id), "at": r.at, "comments": int(r.comments),
-         "clusters": int(r.clusters), "outliers": int(r.outliers),
-         "min_cluster_size": r.params["min_cluster_size"],
-         "min_samples": r.params["min_samples"], "seed": r.params["seed"],
-         "model": r.model, "backend": r.backend, "input_hash": r.input_hash}
-        for r in frame.itertuples()
-    ]
+        data = list_runs(opened)
     _emit(data, as_json, lambda d: "\n".join(
         f"run {r['run_id']}  {r['at']}  {r['clusters']} clusters, {r['outliers']} outliers "
         f"of {r['comments']}  (min size {r['min_cluster_size']}, seed {r['seed']})"

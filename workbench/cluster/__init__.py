@@ -12,7 +12,7 @@ from workbench.cluster.density import density_clusters
 from workbench.cluster.exemplars import representatives
 from workbench.cluster.keywords import class_tfidf_keywords
 from workbench.cluster.params import ClusterParams, default_min_cluster_size
-from workbench.cluster.run import ClusterRun, cluster_comments, load_run
+from workbench.cluster.run import ClusterRun, cluster_comments, list_runs, load_run
 
 __all__ = [
     "ClusterParams",
@@ -21,6 +21,7 @@ __all__ = [
     "cluster_comments",
     "default_min_cluster_size",
     "density_clusters",
+    "list_runs",
     "load_run",
     "representatives",
 ]

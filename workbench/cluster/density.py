@@ -6,11 +6,9 @@ The heavy dependency, ``fast_hdbscan`` (numba), is imported inside
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 
-from workbench.errors import ClusterError
+from workbench.cluster.checks import check_int, check_matrix
 
 __all__ = ["density_clusters"]
 
@@ -66,9 +64,11 @@ def density_clusters(
     >>> np.bincount(labels).tolist()
     [30, 20]
     """
-    points = _check_points(points)
-    _check_int("min_cluster_size", min_cluster_size, minimum=2)
-    _check_int("min_samples", min_samples, minimum=1)
+    points = check_matrix("points", points, min_rows=2)
+    check_int("min_cluster_size", min_cluster_size, minimum=2)
+    check_int("min_samples", min_samples, minimum=1)
+    if max_cluster_size is not None:
+        check_int("max_cluster_size", max_cluster_size, minimum=int(min_cluster_size))
 
     n_rows = points.shape[0]
     if n_rows < min_cluster_size:
@@ -80,8 +80,6 @@ def density_clusters(
 
     use_workqueue_threads()
 
-    if max_cluster_size is not None:
-        _check_int("max_cluster_size", max_cluster_size, minimum=int(min_cluster_size))
     model = fast_hdbscan.HDBSCAN(
         min_cluster_size=int(min_cluster_size),
         min_samples=int(min_samples),
@@ -108,38 +106,3 @@ def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
     new_of_old[order] = np.arange(len(old), dtype=np.int32)
     result[clustered] = new_of_old[inverse]
     return result
-
-
-def _check_points(points: np.ndarray) -> np.ndarray:
-    """Return ``points`` as a C-contiguous float array, or raise :class:`ClusterError`."""
-    array = np.asarray(points)
-    if array.ndim != 2:
-        raise ClusterError(
-            f"points must be a 2-D array (n_rows, n_dims), got {array.ndim}-D with "
-            f"shape {array.shape}; reshape a single feature with points.reshape(-1, 1)"
-        )
-    if not np.issubdtype(array.dtype, np.floating):
-        raise ClusterError(
-            f"points must be a floating-point array, got dtype {array.dtype}; "
-            "convert with points.astype(float)"
-        )
-    if array.shape[0] < 2:
-        raise ClusterError(f"points has {array.shape[0]} row(s); clustering needs at least 2")
-    if array.shape[1] < 1:
-        raise ClusterError(f"points has shape {array.shape}; it needs at least 1 column")
-    finite = np.isfinite(array)
-    if not finite.all():
-        bad_row = int(np.flatnonzero(~finite.all(axis=1))[0])
-        raise ClusterError(
-            f"points must be finite, but row {bad_row} holds {array[bad_row].tolist()!r} "
-            "(NaN or infinity); drop or repair such rows before clustering"
-        )
-    return np.ascontiguousarray(array)
-
-
-def _check_int(name: str, value: object, *, minimum: int) -> None:
-    """Raise :class:`ClusterError` unless ``value`` is an integer >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ClusterError(f"{name} ({value!r}) must be an integer >= {minimum}")
-    if value < minimum:
-        raise ClusterError(f"{name} ({value}) must be >= {minimum}")

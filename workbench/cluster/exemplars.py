@@ -7,10 +7,10 @@ of its cluster, so the result does not depend on how embeddings are scaled.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from numbers import Integral
 
 import numpy as np
 
+from workbench.cluster.checks import check_int, check_labels, check_matrix
 from workbench.errors import ClusterError
 
 __all__ = ["cluster_centroids", "representatives"]
@@ -45,7 +45,7 @@ def cluster_centroids(embeddings: np.ndarray, labels: np.ndarray) -> dict[int, n
     >>> centroids[0].tolist(), centroids[1].tolist()
     ([1.0, 0.0], [0.0, 1.0])
     """
-    embeddings, labels = _check_inputs(embeddings, labels)
+    embeddings, labels = _checked(embeddings, labels)
     return {
         label: _unit(embeddings[rows].mean(axis=0, dtype=np.float64))
         for label, rows in _groups(labels)
@@ -92,11 +92,8 @@ def representatives(
     >>> representatives(embeddings, np.array([0, 0, 0, 1]), k=2)
     {0: [1, 0], 1: [3]}
     """
-    embeddings, labels = _check_inputs(embeddings, labels)
-    if isinstance(k, bool) or not isinstance(k, Integral):
-        raise ClusterError(f"k ({k!r}) must be an integer >= 1")
-    if k < 1:
-        raise ClusterError(f"k ({k}) must be >= 1")
+    embeddings, labels = _checked(embeddings, labels)
+    check_int("k", k, minimum=1)
     if texts is not None and len(texts) != len(labels):
         raise ClusterError(
             f"texts ({len(texts)}) and labels ({len(labels)}) must have the same length"
@@ -155,35 +152,6 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm > 0 else vector
 
 
-def _check_inputs(embeddings: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Validate and return ``(embeddings, labels)`` as arrays."""
-    array = np.asarray(embeddings)
-    if array.ndim != 2:
-        raise ClusterError(
-            f"embeddings must be a 2-D array (n_rows, n_dims), got shape {array.shape}"
-        )
-    if not np.issubdtype(array.dtype, np.floating):
-        raise ClusterError(
-            f"embeddings must be a floating-point array, got dtype {array.dtype}; "
-            "convert with embeddings.astype(float)"
-        )
-    finite = np.isfinite(array)
-    if not finite.all():
-        bad_row = int(np.flatnonzero(~finite.all(axis=1))[0])
-        raise ClusterError(
-            f"embeddings must be finite, but row {bad_row} holds NaN or infinity; "
-            "re-embed or drop that row"
-        )
-    label_array = np.asarray(labels)
-    if label_array.ndim != 1:
-        raise ClusterError(f"labels must be 1-D, got shape {label_array.shape}")
-    if label_array.size and not np.issubdtype(label_array.dtype, np.integer):
-        raise ClusterError(
-            f"labels must be integers (-1 for outliers), got dtype {label_array.dtype}"
-        )
-    if len(label_array) != array.shape[0]:
-        raise ClusterError(
-            f"embeddings ({array.shape[0]} rows) and labels ({len(label_array)}) "
-            "must have the same length"
-        )
-    return array, label_array.astype(np.int64, copy=False)
+def _checked(embeddings: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    array = check_matrix("embeddings", embeddings)
+    return array, check_labels(labels, len(array), f"embeddings ({len(array)} rows)")

@@ -20,6 +20,7 @@ from numbers import Integral
 
 import numpy as np
 
+from workbench.cluster.checks import check_int, check_labels
 from workbench.errors import ClusterError
 
 __all__ = ["TOKEN_PATTERN", "class_tfidf_keywords"]
@@ -103,9 +104,9 @@ def class_tfidf_keywords(
     >>> [term for term, _ in keywords[0]], [term for term, _ in keywords[1]]
     (['cats'], ['dogs'])
     """
-    labels = _check_labels(labels, len(texts))
-    _check_int("top_n", top_n, minimum=1)
-    _check_int("min_df", min_df, minimum=1)
+    labels = check_labels(labels, len(texts), f"texts ({len(texts)})")
+    check_int("top_n", top_n, minimum=1)
+    check_int("min_df", min_df, minimum=1)
     _check_ngram_range(ngram_range)
     if stop_words not in ("english", None):
         raise ClusterError(f"stop_words ({stop_words!r}) must be 'english' or None")
@@ -174,18 +175,6 @@ def _class_documents(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarr
     return classes, documents
 
 
-def _check_labels(labels: np.ndarray, n_texts: int) -> np.ndarray:
-    """Return ``labels`` as a 1-D int64 array aligned with the texts."""
-    array = np.asarray(labels)
-    if array.ndim != 1:
-        raise ClusterError(f"labels must be 1-D, got shape {array.shape}")
-    if array.size and not np.issubdtype(array.dtype, np.integer):
-        raise ClusterError(f"labels must be integers (-1 for outliers), got dtype {array.dtype}")
-    if len(array) != n_texts:
-        raise ClusterError(f"texts ({n_texts}) and labels ({len(array)}) must have the same length")
-    return array.astype(np.int64, copy=False)
-
-
 def _check_ngram_range(ngram_range: tuple[int, int]) -> None:
     """Raise :class:`ClusterError` unless ``ngram_range`` is ``(low, high)``, 1 <= low <= high."""
     try:
@@ -199,11 +188,3 @@ def _check_ngram_range(ngram_range: tuple[int, int]) -> None:
             raise ClusterError(f"ngram_range ({ngram_range!r}) must hold two integers")
     if low < 1 or high < low:
         raise ClusterError(f"ngram_range ({ngram_range!r}) must satisfy 1 <= low <= high")
-
-
-def _check_int(name: str, value: object, *, minimum: int) -> None:
-    """Raise :class:`ClusterError` unless ``value`` is an integer >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ClusterError(f"{name} ({value!r}) must be an integer >= {minimum}")
-    if value < minimum:
-        raise ClusterError(f"{name} ({value}) must be >= {minimum}")

@@ -22,8 +22,7 @@ from workbench.cluster.exemplars import representatives
 from workbench.cluster.keywords import class_tfidf_keywords
 from workbench.cluster.params import ClusterParams
 from workbench.cluster.reduce import reduce
-from workbench.embed import CommentEmbeddings, SentenceEncoder, embed_comments
-from workbench.embed.texts import text_keys
+from workbench.embed import CommentEmbeddings, SentenceEncoder, embed_rows, embeddable
 
 if TYPE_CHECKING:
     from workbench.project import Project
@@ -72,6 +71,11 @@ class ClusterRun:
             "seconds": self.record["seconds"],
             "timings": self.record["timings"],
             "embedding": self.embedding,
+            "top": [
+                {"cluster": int(row.cluster), "size": int(row.size),
+                 "keywords": [term for term, _ in row.keywords[:6]]}
+                for row in self.clusters.itertuples()
+            ],
         }
 
 
@@ -80,8 +84,7 @@ def input_hash(embeddings: CommentEmbeddings) -> str:
     digest = hashlib.blake2b(digest_size=16)
     report = embeddings.report
     digest.update(f"{report.model}|{report.backend}|{report.long_texts}\n".encode())
-    for comment_id, key in zip(embeddings.comment_ids, text_keys(embeddings.texts),
-                               strict=True):
+    for comment_id, key in zip(embeddings.comment_ids, embeddings.keys, strict=True):
         digest.update(comment_id.encode())
         digest.update(key)
     return digest.hexdigest()
@@ -139,15 +142,14 @@ def cluster_comments(
     progress : bool, default False
         Show the embedding progress bar.
     """
-    from workbench.embed import embeddable
-
     params = params or ClusterParams()
     started = time.perf_counter()
     frame = project.comments()
-    params.resolve(len(embeddable(frame)[1]))  # refuse bad parameters before embedding
-    embeddings = embed_comments(project, encoder=encoder, progress=progress, frame=frame)
+    rows, texts = embeddable(frame)
+    resolved = params.resolve(len(texts))  # bad parameters are refused before embedding
+    embeddings = embed_rows(project, rows, texts, skipped=len(frame) - len(texts),
+                            encoder=encoder, progress=progress)
     timings: dict[str, float] = {"embed": embeddings.report.seconds}
-    resolved = params.resolve(len(embeddings.comment_ids))
     resolved["embedding"] = {"model": embeddings.report.model_name,
                              "long_texts": embeddings.report.long_texts}
     digest = input_hash(embeddings)
@@ -182,7 +184,7 @@ def cluster_comments(
     with project.store.transaction():
         run_id = project.store.runs.add(
             record, embeddings.comment_ids, labels, probabilities, reduction.layout, clusters,
-            text_keys(embeddings.texts),
+            embeddings.keys,
         )
         project.store.append_event(
             "cluster",
@@ -206,6 +208,18 @@ def load_run(project: Project, run_id: int | None = None) -> ClusterRun:
         clusters=project.store.runs.clusters(run_id),
         members=project.store.runs.members(run_id),
     )
+
+
+def list_runs(project: Project) -> list[dict[str, Any]]:
+    """One JSON-ready line per stored run, oldest first (what ``workbench runs`` prints)."""
+    return [
+        {"run_id": int(r.run_id), "at": r.at, "comments": int(r.comments),
+         "clusters": int(r.clusters), "outliers": int(r.outliers),
+         "min_cluster_size": r.params["min_cluster_size"],
+         "min_samples": r.params["min_samples"], "seed": r.params["seed"],
+         "model": r.model, "backend": r.backend, "input_hash": r.input_hash}
+        for r in project.store.runs.list().itertuples()
+    ]
 
 
 def _now() -> str:

@@ -16,6 +16,7 @@ from workbench.embed.comments import (
     CommentEmbeddings,
     EmbeddingReport,
     embed_comments,
+    embed_rows,
     embeddable,
     encoder_for,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "SentenceEncoder",
     "comment_text",
     "embed_comments",
+    "embed_rows",
     "embeddable",
     "encoder_for",
     "normalise_text",

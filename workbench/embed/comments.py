@@ -60,6 +60,8 @@ class CommentEmbeddings:
     report: EmbeddingReport
     frame: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     """The comments frame rows the vectors belong to, in the same order."""
+    keys: list[bytes] = field(repr=False, default_factory=list)
+    """The cache key of each text (:func:`~workbench.embed.texts.text_key`)."""
 
 
 def embeddable(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -141,13 +143,31 @@ def embed_comments(
     record_event : bool, default True
         Append an ``embed`` event when anything new was embedded.
     """
-    start = time.perf_counter()
-    encoder = encoder or encoder_for(project)
     source = project.comments() if frame is None else frame
     rows, texts = embeddable(source)
+    return embed_rows(project, rows, texts, skipped=len(source) - len(texts), encoder=encoder,
+                      progress=progress, record_event=record_event)
+
+
+def embed_rows(
+    project: Project,
+    rows: pd.DataFrame,
+    texts: list[str],
+    *,
+    skipped: int = 0,
+    encoder: SentenceEncoder | None = None,
+    progress: bool = False,
+    record_event: bool = True,
+) -> CommentEmbeddings:
+    """:func:`embed_comments` for rows already passed through :func:`embeddable`.
+
+    ``skipped`` is how many comments :func:`embeddable` left out (for the report).
+    """
+    start = time.perf_counter()
+    encoder = encoder or encoder_for(project)
     if not texts:
         report = EmbeddingReport(model=encoder.model or "", backend=encoder.backend,
-                                 long_texts=encoder.long_texts, skipped=len(source))
+                                 long_texts=encoder.long_texts, skipped=skipped)
         return CommentEmbeddings([], [], np.zeros((0, 0), dtype=np.float32), report, rows)
     keys = text_keys(texts)
     pin_backend(project, encoder)
@@ -171,7 +191,7 @@ def embed_comments(
         comments=len(texts),
         embedded=len(unique),
         cached=len(texts) - len(missing),
-        skipped=len(source) - len(texts),
+        skipped=skipped,
         threads=encoder.threads_used,
         seconds=round(time.perf_counter() - start, 3),
         cache=str(cache.folder.relative_to(project.root)),
@@ -185,4 +205,5 @@ def embed_comments(
         vectors=vectors,
         report=report,
         frame=rows,
+        keys=keys,
     )

@@ -16,12 +16,10 @@ In a notebook::
 
 from __future__ import annotations
 
-import functools
 import html
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 import ipywidgets as w
 import numpy as np
@@ -29,10 +27,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from workbench.errors import WorkbenchError
 from workbench.explore import ExploreSession, shorten
-
-log = logging.getLogger(__name__)
+from workbench.widgets.errors import error_banner, show_in_banner, shows_errors
 
 OUTLIER_COLOR = "#b4b4b4"
 PALETTE: tuple[str, ...] = tuple(qualitative.Dark24)
@@ -40,36 +36,9 @@ PALETTE: tuple[str, ...] = tuple(qualitative.Dark24)
 SELECTION_ROWS = 20
 EXEMPLAR_CHARS = 300
 _ALL_THREADS = ""
-_BANNER_STYLE = (
-    "background:#fdecea;color:#611a15;border:1px solid #f5c2c7;border-radius:4px;"
-    "padding:6px 10px;white-space:pre-wrap"
-)
 _NOTE_STYLE = "color:#0f5132"
 _LABEL_STYLE = {"description_width": "70px"}
 
-Handler = TypeVar("Handler", bound=Callable[..., Any])
-
-
-def _shows_errors(method: Handler) -> Handler:
-    """Wrap a callback so any error appears in the view's banner instead of vanishing.
-
-    The banner is cleared first. A :class:`WorkbenchError` is a message for the user;
-    anything else is a bug, shown too (by type and message) and then re-raised.
-    """
-
-    @functools.wraps(method)
-    def wrapper(self: ExploreView, *args: Any, **kwargs: Any) -> Any:
-        self.show_error(None)
-        try:
-            return method(self, *args, **kwargs)
-        except WorkbenchError as exc:
-            self.show_error(str(exc))
-        except Exception as exc:
-            self.show_error(f"Unexpected error ({type(exc).__name__}): {exc}")
-            raise
-        return None
-
-    return wrapper  # type: ignore[return-value]
 
 
 class ExploreView:
@@ -136,7 +105,7 @@ class ExploreView:
             icon="inbox", layout=w.Layout(width="auto"),
         )  # fmt: skip
         self.clear_button = w.Button(description="Clear selection", icon="eraser")
-        self.error_banner = w.HTML(layout=w.Layout(display="none"))
+        self.error_banner = error_banner()
         self.status = w.HTML()
         self.message = w.HTML()
         self.selection = w.HTML()
@@ -180,7 +149,7 @@ class ExploreView:
 
     # -- callbacks -----------------------------------------------------------------
 
-    @_shows_errors
+    @shows_errors()
     def on_point_click(self, trace: Any, points: Any, state: Any = None) -> None:
         """Select the clicked comment (shift / ctrl / cmd-click adds it)."""
         if not points.point_inds:
@@ -190,7 +159,7 @@ class ExploreView:
         self.session.select_points(ids, add=add)
         self._after_selection()
 
-    @_shows_errors
+    @shows_errors()
     def on_box_select(self, trace: Any, points: Any, selector: Any = None) -> None:
         """Collect a box / lasso selection over every trace, then select it.
 
@@ -207,14 +176,14 @@ class ExploreView:
                 self.session.clear_selection()
             self._after_selection()
 
-    @_shows_errors
+    @shows_errors()
     def on_deselect(self, trace: Any, points: Any) -> None:
         """A double click on the map clears the selection."""
         if points.trace_index == len(self.figure.data) - 1:
             self.session.clear_selection()
             self._after_selection()
 
-    @_shows_errors
+    @shows_errors()
     def on_cluster(self, change: dict[str, Any]) -> None:
         """Show the chosen cluster's exemplars and select its visible comments."""
         if self._quiet or change["new"] is None:
@@ -227,7 +196,7 @@ class ExploreView:
             self.message.value = ""
             self.refresh()
 
-    @_shows_errors
+    @shows_errors()
     def on_filters(self, change: dict[str, Any] | None = None) -> None:
         """Apply the filter controls (nothing chosen means no limit)."""
         if self._quiet:
@@ -240,7 +209,7 @@ class ExploreView:
         )
         self.refresh()
 
-    @_shows_errors
+    @shows_errors()
     def on_clear_filters(self, button: w.Button | None = None) -> None:
         """Reset the filter controls and show every comment."""
         with self._silently():
@@ -251,7 +220,7 @@ class ExploreView:
         self.session.clear_filters()
         self.refresh()
 
-    @_shows_errors
+    @shows_errors()
     def on_search(self, button: w.Button | None = None) -> None:
         """Search the visible comments; the results become the selection."""
         self.search_button.disabled = True
@@ -264,7 +233,7 @@ class ExploreView:
         self.results.value = _results_html(found)
         self._after_selection()
 
-    @_shows_errors
+    @shows_errors()
     def on_send(self, button: w.Button | None = None) -> None:
         """Send the selection to the coding queue and say how many were new."""
         selected = len(self.session.selection)
@@ -278,7 +247,7 @@ class ExploreView:
             + ".</span>"
         )
 
-    @_shows_errors
+    @shows_errors()
     def on_clear(self, button: w.Button | None = None) -> None:
         """Select nothing."""
         self.session.clear_selection()
@@ -306,15 +275,7 @@ class ExploreView:
 
     def show_error(self, message: str | None) -> None:
         """Show ``message`` in the red banner, or hide the banner for ``None``."""
-        if message is None:
-            self.error_banner.value = ""
-            self.error_banner.layout.display = "none"
-            return
-        log.info("explore view error: %s", message)
-        self.error_banner.value = (
-            f'<div style="{_BANNER_STYLE}"><b>Error:</b> {html.escape(message)}</div>'
-        )
-        self.error_banner.layout.display = ""
+        show_in_banner(self.error_banner, message, "explore view")
 
     def _after_selection(self) -> None:
         """The selection changed elsewhere than in the cluster list: unmark the list."""

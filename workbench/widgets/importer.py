@@ -14,17 +14,13 @@ In a notebook::
 
 from __future__ import annotations
 
-import functools
 import html
-import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import ipywidgets as w
 
-from workbench.errors import WorkbenchError
 from workbench.import_session import (
     SUMMARY_KEYS,
     UPLOAD_SUFFIXES,
@@ -33,8 +29,7 @@ from workbench.import_session import (
     StagedFile,
 )
 from workbench.project import Project
-
-log = logging.getLogger(__name__)
+from workbench.widgets.errors import error_banner, show_in_banner, shows_errors
 
 #: Mapping roles, in the order the dropdowns are shown, with their labels.
 ROLES: tuple[tuple[str, str], ...] = (
@@ -46,36 +41,12 @@ ROLES: tuple[tuple[str, str], ...] = (
     ("parent", "Parent column"),
 )
 _NONE = ""
-_BANNER_STYLE = (
-    "background:#fdecea;color:#611a15;border:1px solid #f5c2c7;border-radius:4px;"
-    "padding:6px 10px;white-space:pre-wrap"
-)
 _LABEL_STYLE = {"description_width": "110px"}
 
-Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
-def _shows_errors(method: Handler) -> Handler:
-    """Wrap a callback so any error appears in the view's banner instead of vanishing.
-
-    A :class:`WorkbenchError` is a message for the user; anything else is a bug, shown
-    too (by type and message) and then re-raised so it is logged.
-    """
-
-    @functools.wraps(method)
-    def wrapper(self: ImportView, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except WorkbenchError as exc:
-            self.show_error(str(exc))
-        except Exception as exc:
-            self.show_error(f"Unexpected error ({type(exc).__name__}): {exc}")
-            raise
-        finally:
-            self.import_button.disabled = False
-        return None
-
-    return wrapper  # type: ignore[return-value]
+def _enable_import(view: ImportView) -> None:
+    view.import_button.disabled = False
 
 
 class ImportView:
@@ -123,7 +94,7 @@ class ImportView:
         self.import_button = w.Button(
             description="Import", button_style="primary", icon="upload", disabled=False
         )
-        self.error_banner = w.HTML(layout=w.Layout(display="none"))
+        self.error_banner = error_banner()
         self.status = w.HTML()
         self.summary = w.HTML()
         self.preview = w.Output()
@@ -163,7 +134,7 @@ class ImportView:
 
     # -- callbacks -----------------------------------------------------------------
 
-    @_shows_errors
+    @shows_errors(clear_first=False, after=_enable_import)
     def on_upload(self, change: dict[str, Any]) -> None:
         """Stage the newly chosen files and show what they are."""
         self.show_error(None)
@@ -175,12 +146,12 @@ class ImportView:
             self.session.clear()
         self._refresh_files()
 
-    @_shows_errors
+    @shows_errors(clear_first=False, after=_enable_import)
     def on_format(self, change: dict[str, Any]) -> None:
         """Re-show the mapping box for the chosen format."""
         self._refresh_files()
 
-    @_shows_errors
+    @shows_errors(clear_first=False, after=_enable_import)
     def on_import(self, button: w.Button | None = None) -> None:
         """Import the staged files and show the outcome."""
         self.import_button.disabled = True
@@ -222,15 +193,7 @@ class ImportView:
 
     def show_error(self, message: str | None) -> None:
         """Show ``message`` in the red banner, or hide the banner for ``None``."""
-        if message is None:
-            self.error_banner.value = ""
-            self.error_banner.layout.display = "none"
-            return
-        log.info("import view error: %s", message)
-        self.error_banner.value = (
-            f'<div style="{_BANNER_STYLE}"><b>Error:</b> {html.escape(message)}</div>'
-        )
-        self.error_banner.layout.display = ""
+        show_in_banner(self.error_banner, message, "import view")
 
     def _progress(self, name: str, rows: int) -> None:
         self.status.value = f"<i>Importing {html.escape(name)}: {rows:,} rows read…</i>"
