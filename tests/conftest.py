@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,46 @@ def demo_copy(demo_project: Path, tmp_path: Path) -> Path:
     target = tmp_path / "project"
     shutil.copytree(demo_project, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator:
+    """One throwaway PostgreSQL server for the whole session (tests/postgres_support.py).
+
+    Skipped when PostgreSQL is not installed, failed instead when
+    ``WORKBENCH_REQUIRE_POSTGRES=1`` (CI).
+    """
+    from tests.postgres_support import session_server
+
+    with session_server() as server:
+        yield server
+
+
+@pytest.fixture()
+def postgres_url(postgres_server) -> Iterator[str]:
+    """URL of a fresh, empty database on the session's server, dropped afterwards."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest) -> str:
+    """A fresh database URL, once for each backend (the same store tests run on both).
+
+    SQLite URLs are relative to the test's ``tmp_path``; PostgreSQL ones name a new,
+    empty database on the session's throwaway server.
+    """
+    if request.param == "sqlite":
+        return "sqlite:///store.sqlite"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture()
+def store(store_url: str, tmp_path: Path) -> Iterator:
+    """An open, empty store on each backend."""
+    from workbench.store import open_store
+
+    opened = open_store(store_url, tmp_path, create=True)
+    yield opened
+    opened.close()

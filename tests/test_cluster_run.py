@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.install_support import packaged_model  # noqa: F401 (a fixture)
 from workbench.cluster import ClusterParams, cluster_comments, default_min_cluster_size, load_run
-from workbench.embed.models import packaged_default
 from workbench.errors import ClusterError, StoreError
 from workbench.project import Project
 
-pytestmark = pytest.mark.skipif(packaged_default() is None, reason="model package missing")
+# The packaged model is a hard dependency: without it these tests fail, never skip.
+pytestmark = pytest.mark.usefixtures("packaged_model")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def test_reclustering_reuses_the_reduction_and_keeps_older_runs(clustered: Path)
         assert again.run_id > first.run_id
         assert again.n_clusters > first.n_clusters
         assert load_run(project, first.run_id).clusters.equals(first.clusters)
-        assert len(project.store.runs.list()) >= 2
+        assert len(project.store.runs()) >= 2
         event = project.store.events("cluster").iloc[-1]
         assert event["payload"]["run_id"] == again.run_id
         with pytest.raises(sqlite3.IntegrityError, match="kept for comparison"):

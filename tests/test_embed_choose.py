@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.install_support import packaged_model  # noqa: F401 (a fixture)
 from workbench.embed.choose import candidates, choose_backend, meets_bar, quality
-from workbench.embed.models import packaged_default, resolve_model
+from workbench.embed.models import resolve_model
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -33,7 +34,7 @@ def test_candidates_for_gpu_and_cpu() -> None:
     assert {"onnx", "onnx-int8"} <= set(candidates("cpu"))
 
 
-@pytest.mark.skipif(packaged_default() is None, reason="model package not installed")
+@pytest.mark.usefixtures("packaged_model")
 def test_auto_measures_once_then_remembers(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("WORKBENCH_CACHE_HOME", str(tmp_path))
     from workbench.demo.corpus import reddit
@@ -59,7 +60,7 @@ def test_auto_measures_once_then_remembers(tmp_path: Path, monkeypatch) -> None:
     assert choose_backend(ref, "cpu", 1, sample) == "onnx"
 
 
-@pytest.mark.skipif(packaged_default() is None, reason="model package not installed")
+@pytest.mark.usefixtures("packaged_model")
 def test_a_failing_candidate_is_recorded_not_fatal() -> None:
     from workbench.embed.choose import measure
 

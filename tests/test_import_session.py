@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbench.errors import WorkbenchError
+from workbench.errors import MappingError, WorkbenchError
 from workbench.import_session import (
     NEEDS_MAPPING,
     PREVIEW_COLUMNS,
@@ -292,14 +292,47 @@ def test_bad_mapping_column_comes_back_as_error(session: ImportSession) -> None:
     assert "survey.csv" in outcome.error and "'Comment'" in outcome.error
 
 
-def test_bad_date_names_row_and_leaves_project_unchanged(
+def test_date_order_is_inferred_from_the_column(session: ImportSession) -> None:
+    session.stage([("survey.csv", SURVEY)])
+    outcome = session.run(mapping=session.mapping("Answer", time="Submitted"))
+    assert outcome.ok, outcome.error
+    assert outcome.preview["created_at"].dt.day.tolist() == [25, 26]
+
+
+def test_contradicting_date_with_strict_names_row_and_leaves_project_unchanged(
     session: ImportSession, project: Project
 ) -> None:
     session.stage([("survey.csv", SURVEY)])
-    outcome = session.run(mapping=session.mapping("Answer", time="Submitted"))
-    assert outcome.error is not None, "25/11/2026 without day-first must not be misread"
+    mapping = session.mapping("Answer", time="Submitted", date_order="month-first", strict=True)
+    assert mapping is not None and mapping.strict and mapping.date_order == "month-first"
+    outcome = session.run(mapping=mapping)
+    assert outcome.error is not None, "25/11/2026 read month first must not be misread"
     assert "survey.csv" in outcome.error and "row 2" in outcome.error
+    assert "'25/11/2026 14:05'" in outcome.error
     assert project.stats()["comments"] == 0
+
+
+def test_contradicting_date_without_strict_keeps_the_row_without_a_time(
+    session: ImportSession, project: Project
+) -> None:
+    session.stage([("survey.csv", SURVEY)])
+    outcome = session.run(
+        mapping=session.mapping("Answer", time="Submitted", date_order="month-first")
+    )
+    assert outcome.ok, outcome.error
+    assert outcome.preview["created_at"].isna().all()
+    stored = project.comments().sort_values("text")
+    assert [json.loads(a)["Submitted"] for a in stored["attributes"]] == [
+        "26/11/2026 09:30",
+        "25/11/2026 14:05",
+    ]
+
+
+def test_mapping_date_order_is_validated() -> None:
+    with pytest.raises(MappingError, match="'dmy' is not a date order"):
+        ImportSession.mapping("Answer", date_order="dmy")
+    mapping = ImportSession.mapping("Answer", dayfirst=True)
+    assert mapping is not None and mapping.declared_date_order == "day-first"
 
 
 def test_forcing_csv_format_offers_the_mapping(session: ImportSession) -> None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
-pytest.importorskip("plotly")
-pytest.importorskip("anywidget")
+from tests.install_support import require
+
+# Dependencies of the notebook and dev extras: missing, they fail the run.
+nbformat = require("nbformat")
+require("nbclient")
+require("ipykernel")
+require("plotly")
+require("anywidget")
 
 from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
 
@@ -67,4 +70,4 @@ def test_explore_notebook_runs(
     assert "outliers" in table.data["text/plain"] and "parking" in table.data["text/html"]
 
     with Project.open(project_folder) as project:
-        assert len(project.store.runs.list()) == 1  # the stored run was reused
+        assert len(project.store.runs()) == 1  # the stored run was reused

@@ -17,9 +17,12 @@ from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
+from tests.install_support import require
+
+# Dependencies of the dev extra: missing, they fail the run (a broken install).
+nbformat = require("nbformat")
+nbclient = require("nbclient")
+require("ipykernel")
 
 from jupyter_client import KernelManager  # noqa: E402
 from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402

@@ -1,15 +1,20 @@
-"""Reading in a worker process: same rows, same errors, project untouched on failure."""
+"""Reading in a worker process: same rows, same languages, same errors, project untouched."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import orjson
 import pytest
 
 from workbench import pipeline
 from workbench.errors import RecordError
+from workbench.language import UNDETERMINED, detect_languages, label_columns
 from workbench.project import Project
 from workbench.sources.finish import DepthMemory, derive_depths
+
+from .test_language import AWKWARD
 
 
 @pytest.fixture()
@@ -17,12 +22,35 @@ def always_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
 
 
-def _rows(path: Path) -> list[tuple]:
-    name, batches = pipeline.produce_batches(path, "auto", None, 2)
+def _rows(path: Path, batch_size: int = 2, **options: bool) -> list[tuple]:
+    name, batches = pipeline.produce_batches(path, "auto", None, batch_size, **options)
     out = []
     for columns, _ in batches:
         out.extend(zip(*columns.values(), strict=True))
     return [name, *sorted(out)]
+
+
+def _labelled(path: Path, batch_size: int, **options: bool) -> tuple[list[dict], int]:
+    """Every batch's columns, in order, and the count of rows labelled on the way."""
+    _, batches = pipeline.produce_batches(path, "auto", None, batch_size, **options)
+    found = [columns for columns, _ in batches]
+    return found, batches.languages_labelled
+
+
+@pytest.fixture()
+def multilingual_dump(tmp_path: Path) -> Path:
+    """A Reddit dump of awkward texts in many languages, some deleted, some repeated."""
+    path = tmp_path / "multilingual.ndjson"
+    texts = [text for text in AWKWARD if text]
+    with open(path, "wb") as out:
+        for i in range(600):
+            body = "[deleted]" if i % 37 == 5 else texts[(i * 7) % len(texts)]
+            row = {"id": f"m{i}", "author": f"user{i % 13}", "body": body,
+                   "created_utc": 1_710_000_000 + i, "score": i % 5,
+                   "parent_id": "t3_p1" if i % 3 else f"t1_m{max(i - 1, 0)}",
+                   "link_id": "t3_p1", "subreddit": "Riverside"}
+            out.write(orjson.dumps(row) + b"\n")
+    return path
 
 
 def test_worker_gives_the_same_batches(always_parallel: None, data_dir: Path,
@@ -32,6 +60,101 @@ def test_worker_gives_the_same_batches(always_parallel: None, data_dir: Path,
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 10**12)
     assert in_worker == _rows(path)
     assert in_worker[0] == "reddit-dump" and len(in_worker) == 5
+
+
+@pytest.mark.parametrize("batch_size", [1, 16, 1000])
+def test_worker_and_in_process_label_alike(multilingual_dump: Path, batch_size: int,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 10**12)
+    in_process, counted_here = _labelled(multilingual_dump, batch_size)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
+    in_worker, counted_there = _labelled(multilingual_dump, batch_size)
+    assert in_worker == in_process, "same batches, same columns, same languages"
+    langs = [lang for columns in in_process for lang in columns["lang"]]
+    deleted = [flag for columns in in_process for flag in columns["is_deleted"]]
+    texts = [text for columns in in_process for text in columns["text"]]
+    assert counted_here == counted_there == sum(not flag for flag in deleted)
+    expected = [None if flag else (label or UNDETERMINED)
+                for flag, label in zip(deleted, detect_languages(texts), strict=True)]
+    assert langs == expected
+    assert len(set(langs)) > 10 and UNDETERMINED in langs and None in langs
+
+
+def test_labelling_can_be_turned_off(multilingual_dump: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    for threshold in (10**12, 0):  # in-process, then in the worker
+        monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", threshold)
+        found, counted = _labelled(multilingual_dump, 50, detect_language=False)
+        assert counted == 0
+        assert {lang for columns in found for lang in columns["lang"]} == {None}
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 10**12)
+    off = _rows(multilingual_dump, 50, detect_language=False)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
+    assert _rows(multilingual_dump, 50, detect_language=False) == off
+
+
+def test_platform_languages_are_kept(always_parallel: None, data_dir: Path) -> None:
+    path = data_dir / "mastodon" / "context.json"
+    name, batches = pipeline.produce_batches(path, "auto", None, 50)
+    found = [columns for columns, _ in batches]
+    _, plain = pipeline.produce_batches(path, "auto", None, 50, detect_language=False)
+    given = [lang for columns, _ in plain for lang in columns["lang"]]
+    labelled = [lang for columns in found for lang in columns["lang"]]
+    assert any(given)
+    assert all(lang == known for lang, known in zip(labelled, given, strict=True) if known)
+    assert batches.languages_labelled == given.count(None)
+
+
+def test_a_batch_awaited_early_is_finished_by_the_caller() -> None:
+    texts = [text for text in AWKWARD if text] * 200
+    rows = len(texts)
+    columns = {"comment_id": list(range(rows)), "text": texts, "lang": [None] * rows,
+               "is_deleted": [False] * rows}
+    looks = iter([False, False, True])
+    done, labelled = pipeline.label_until_awaited(columns, lambda: next(looks))
+    assert done == labelled == 2 * pipeline.LABEL_CHUNK < rows
+    assert columns["lang"][done - 1] is not None and columns["lang"][done:] == [None] * (
+        rows - done)
+    label_columns(columns, done)
+    whole = dict(columns, lang=[None] * rows)
+    label_columns(whole)
+    assert columns["lang"] == whole["lang"]
+    nothing = dict(columns, lang=[None] * rows)
+    assert pipeline.label_until_awaited(nothing, lambda: True) == (0, 0)
+
+
+def test_requests_count_batches_asked_for() -> None:
+    read, write = os.pipe()
+    try:
+        requests = pipeline._Requests(read)
+        assert not requests.awaited()
+        os.write(write, b"r")
+        assert requests.awaited(), "asked for the batch not yet sent"
+        requests.sent += 1
+        assert not requests.awaited()
+        os.write(write, b"rr")
+        requests.sent += 1
+        assert requests.awaited()
+        requests.sent += 1
+        os.close(write)
+        write = -1
+        assert requests.awaited(), "a caller that stopped listening waits for nothing more"
+    finally:
+        os.close(read)
+        if write >= 0:
+            os.close(write)
+
+
+@pytest.mark.parametrize("detect_language", [True, False])
+def test_worker_errors_cross_the_process_boundary(always_parallel: None, data_dir: Path,
+                                                  detect_language: bool) -> None:
+    path = data_dir / "project" / "dump_bad_middle.ndjson"
+    _, batches = pipeline.produce_batches(path, "auto", None, 1,
+                                          detect_language=detect_language)
+    with pytest.raises(RecordError) as caught:
+        list(batches)
+    assert caught.value.record == "line 2"
+    assert "dump_bad_middle.ndjson" in str(caught.value)
 
 
 def test_worker_errors_keep_their_location(always_parallel: None, data_dir: Path,
@@ -83,3 +206,22 @@ def test_depth_memory_stays_bounded() -> None:
 def test_reply_loops_do_not_hang() -> None:
     depths = derive_depths(["a", "b"], ["b", "a"], ["t", "t"], ["comment"] * 2, [None] * 2)
     assert depths == [None, None]
+
+
+def test_an_import_labels_as_it_reads(always_parallel: None, multilingual_dump: Path,
+                                      tmp_path: Path) -> None:
+    with Project.init(tmp_path / "on") as project:
+        first = project.import_files([multilingual_dump])
+        labelled = project.comments(private=True).set_index("comment_id")["lang"]
+        again = project.import_files([multilingual_dump])
+        assert again.totals()["duplicate"] == again.totals()["rows"] == 600, (
+            "labels given while reading equal the stored ones: nothing counts as updated"
+        )
+    assert first.languages_detected == 600
+    with Project.init(tmp_path / "off") as project:
+        project.settings["detect_language"] = False
+        project.import_files([multilingual_dump])
+        assert project.comments()["lang"].isna().all(), "the setting turns labelling off"
+        assert project.detect_languages() == 600, "the pass after an import labels the rest"
+        later = project.comments(private=True).set_index("comment_id")["lang"]
+    assert later.sort_index().equals(labelled.sort_index())

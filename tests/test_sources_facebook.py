@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 
 from workbench import sources
-from workbench.errors import RecordError, WorkbenchError
+from workbench.errors import RecordError
 from workbench.sources.facebook import dyi_id
+
+from .damage import Seed, check_value, random_path
 
 
 def attrs(value: object) -> dict:
@@ -167,29 +169,18 @@ def test_not_json_is_a_located_error(tmp_path: Path) -> None:
         sources.read(path, format="facebook-dyi")
 
 
-def test_random_damage_only_raises_workbench_errors(data_dir: Path, tmp_path: Path) -> None:
+def test_random_damage_is_rejected_reported_or_visible(data_dir: Path) -> None:
+    """Values swapped deep in real-shaped DYI files: see tests/damage.py for the check."""
     rng = random.Random(7)
     values = [None, 0, -1, 2.5, "", "x", [], {}, [None], {"a": 1}, True, 10**30]
     for name in ("your_comments.json", "your_posts_1.json"):
-        original = json.loads((data_dir / "facebook" / name).read_text())
+        seed = Seed(
+            "facebook-dyi", (data_dir / "facebook" / name).read_bytes(), ".json", origin=name
+        )
+        assert seed.baseline.error is None and len(seed.baseline.frame), seed.baseline
         for _ in range(150):
-            document = copy.deepcopy(original)
-            node = document
-            for _depth in range(rng.randint(1, 6)):
-                keys = list(node) if isinstance(node, dict) else list(range(len(node)))
-                if not keys:
-                    break
-                key = rng.choice(keys)
-                if rng.random() < 0.35 or not isinstance(node[key], dict | list):
-                    node[key] = copy.deepcopy(rng.choice(values))
-                    break
-                node = node[key]
-            path = tmp_path / name
-            path.write_text(json.dumps(document))
-            try:
-                sources.read(path, format="facebook-dyi")
-            except WorkbenchError:
-                pass
+            path = random_path(rng, seed.parsed.value, 6, stop=0.35)
+            check_value(seed, path, copy.deepcopy(rng.choice(values)))
 
 
 def test_sniff_rejects_other_json(tmp_path: Path) -> None:

@@ -10,15 +10,18 @@ from pathlib import Path
 import orjson
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+import zstandard
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench import sources
-from workbench.errors import RecordError, SourceError, WorkbenchError
+from workbench.errors import RecordError, SourceError
 from workbench.sources import LOADERS, LoadOptions
 from workbench.sources.fileio import iter_json_lines, read_sample
 from workbench.sources.reddit_dump import _fill
 from workbench.sources.reddit_things import comment_row, unescape_reddit
+
+from .damage import FUZZ, Damage, Seed, check, check_value, examples, get, load
 
 REDDIT_FORMATS = ("reddit-thread", "reddit-morechildren", "reddit-listing", "reddit-dump")
 FUNNY = "thread_r-funny_3hahrw.json"
@@ -318,7 +321,6 @@ def test_small_dump(data_dir: Path) -> None:
 
 
 def test_zstd_dump_reads_like_plain(data_dir: Path, tmp_path: Path) -> None:
-    zstandard = pytest.importorskip("zstandard")
     plain = data_dir / "reddit" / "dump_small.ndjson"
     packed = tmp_path / "RC_2020-09.zst"
     packed.write_bytes(zstandard.ZstdCompressor(level=3).compress(plain.read_bytes()))
@@ -521,18 +523,51 @@ JSON = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def _strings(value: object) -> set[str]:
+    """Every string (and number, as text) anywhere in a JSON value, keys included."""
+    if isinstance(value, dict):
+        return set(value).union(*(_strings(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_strings(v) for v in value))
+    return {str(value)} if value is not None else set()
+
+
+def _things(value: object) -> int:
+    """How many ``{"kind": "t1" | "t3", "data": {...}}`` things a JSON value holds."""
+    if isinstance(value, list):
+        return sum(_things(v) for v in value)
+    if not isinstance(value, dict):
+        return 0
+    own = value.get("kind") in ("t1", "t3") and isinstance(value.get("data"), dict)
+    return own + sum(_things(v) for v in value.values())
+
+
+@settings(FUZZ, max_examples=examples(150))
 @given(value=JSON, name=st.sampled_from(REDDIT_FORMATS))
-def test_any_input_raises_only_workbench_errors(tmp_path_factory, value, name) -> None:
+def test_any_input_is_rejected_or_read_faithfully(tmp_path_factory, value, name) -> None:
+    """Arbitrary JSON: a located error, or rows that come from the input, none dropped.
+
+    Rows may not be invented (every comment id is a string of the input) and a
+    comment may not vanish without a word: a dump line becomes a row or is
+    reported; a document holding Reddit things but giving nothing is an error.
+    """
     path = tmp_path_factory.mktemp("fuzz") / "input.json"
     if name == "reddit-dump":
         path.write_bytes(orjson.dumps(GOOD) + b"\n" + orjson.dumps(value) + b"\n")
     else:
         path.write_bytes(orjson.dumps(value))
-    try:
-        sources.read(path, format=name)
-    except WorkbenchError:
-        pass
+    outcome = load(path, name)
+    if outcome.error is not None:
+        assert "input.json" in outcome.error, outcome.error
+        return
+    frame, strings = outcome.frame, _strings(value) | {GOOD["id"]}
+    for cid in frame["comment_id"]:
+        assert cid.split("_", 1)[1] in strings or cid.split(":", 1)[1] in strings, (cid, value)
+    reported = outcome.skipped + outcome.flagged + outcome.gaps + outcome.warnings
+    if name == "reddit-dump":
+        assert len(frame) == 2 or any("line 2" in str(r) for r in reported), (value, outcome)
+    elif _things(value):
+        assert len(frame) or reported, f"{value!r} gave no rows and no word: {outcome}"
 
 
 MUTATIONS = (
@@ -545,24 +580,49 @@ MUTATIONS = (
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_IAMA_SEED: dict[str, Seed] = {}
+
+
+@settings(FUZZ, max_examples=examples(150))
 @given(data=st.data())
-def test_mutated_real_thread_raises_only_workbench_errors(shared_fixtures, tmp_path_factory, data):
-    document = orjson.loads(reddit(shared_fixtures, IAMA).read_bytes())
+def test_mutated_real_thread_is_rejected_reported_or_visible(shared_fixtures, data):
+    """One field of a real permalink view swapped: see tests/damage.py for the check."""
+    if "seed" not in _IAMA_SEED:
+        raw = reddit(shared_fixtures, IAMA).read_bytes()
+        _IAMA_SEED["seed"] = Seed("reddit-thread", raw, ".json", origin=IAMA)
+    seed = _IAMA_SEED["seed"]
+    document = seed.parsed.value
+    chain_path: tuple = (1, "data", "children", 0)
     chain = document[1]["data"]["children"][0]
     for _ in range(data.draw(st.integers(0, 6))):
         replies = chain["data"].get("replies")
         if not isinstance(replies, dict) or not replies["data"]["children"]:
             break
         chain = replies["data"]["children"][0]
+        chain_path += ("data", "replies", "data", "children", 0)
     target = data.draw(
-        st.sampled_from([chain, chain["data"], document[0]["data"]["children"][0]["data"]])
+        st.sampled_from([chain_path, (*chain_path, "data"), (0, "data", "children", 0, "data")])
     )
-    key = data.draw(st.sampled_from(sorted(target)))
-    target[key] = data.draw(MUTATIONS)
-    path = tmp_path_factory.mktemp("mutated") / "thread.json"
-    path.write_bytes(orjson.dumps(document))
-    try:
-        sources.read(path, format="reddit-thread")
-    except WorkbenchError:
-        pass
+    key = data.draw(st.sampled_from(sorted(get(document, target))))
+    check_value(seed, (*target, key), data.draw(MUTATIONS))
+
+
+def test_cut_zstandard_dump_is_not_read_silently(data_dir: Path) -> None:
+    # Found by the property tests: a .zst dump cut short (an interrupted download)
+    # decompresses to nothing, or to less, without an error: the missing comments are
+    # never mentioned. It must be rejected, or the cut reported.
+    plain = data_dir / "reddit" / "dump_small.ndjson"
+    seed = Seed("reddit-dump", plain.read_bytes(), ".zst", origin=plain.name)
+    packed = zstandard.ZstdCompressor(level=3).compress(seed.data)
+    for cut in (len(packed) // 2, len(packed) - 3):
+        damage = Damage(packed[:cut], f"zstandard file cut to {cut} of {len(packed)} bytes",
+                        seed.baseline, must_reject=True)  # fmt: skip
+        check(seed.load(damage.data), damage, seed)
+
+
+def test_morechildren_without_data_is_not_read_silently(data_dir: Path) -> None:
+    # Found by the property tests: a response whose "json" object has neither "data"
+    # nor "errors" imports as zero comments without a word.
+    path = data_dir / "reddit" / "morechildren_funny_3hahrw.json"
+    seed = Seed("reddit-morechildren", path.read_bytes(), ".json", origin=path.name)
+    check_value(seed, ("json",), {"unexpected": True})

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from workbench import sources
@@ -200,20 +201,34 @@ def test_gzip_and_hash_ids_repeat_identical_answers(tmp_path: Path) -> None:
 # --- errors ---------------------------------------------------------------------------
 
 
-def test_unparseable_date_names_row_column_and_value(data_dir: Path) -> None:
+def test_unparseable_date_is_flagged_and_kept(data_dir: Path) -> None:
     mapping = ColumnMapping(text_column="text", id_column="id", time_column="when")
+    frame = sources.read(data_dir / "csv" / "bad_date.csv", mapping=mapping)
+    assert len(frame) == 3
+    assert frame.attrs["flagged"] == [("time-unreadable", "row 4: 'next Tuesday'")]
+    row = frame.set_index("comment_id").loc["csv:3"]
+    assert row["created_at"] is pd.NaT
+    assert json.loads(row["attributes"]) == {"when": "next Tuesday"}
+
+
+def test_unparseable_date_with_strict_names_row_column_and_value(data_dir: Path) -> None:
+    mapping = ColumnMapping(text_column="text", id_column="id", time_column="when", strict=True)
     with pytest.raises(RecordError) as caught:
         sources.read(data_dir / "csv" / "bad_date.csv", mapping=mapping)
     message = str(caught.value)
     assert "bad_date.csv, row 4" in message
     assert "'when'" in message and "'next Tuesday'" in message
+    assert "--strict" in message
 
 
-def test_day_first_value_without_dayfirst_is_an_error(tmp_path: Path) -> None:
+def test_day_first_value_in_a_declared_month_first_column_with_strict(tmp_path: Path) -> None:
     path = tmp_path / "dates.csv"
     path.write_text("text,date\nfine,11/05/2026\nhmm,25/11/2026\n")
-    with pytest.raises(RecordError, match=r"row 3.*day-first"):
-        sources.read(path, mapping=ColumnMapping("text", time_column="date"))
+    month_first = ColumnMapping("text", time_column="date", date_order="month-first", strict=True)
+    with pytest.raises(RecordError, match=r"row 3.*'25/11/2026'.*day/month/year.*--date-order"):
+        sources.read(path, mapping=month_first)
+    inferred = sources.read(path, mapping=ColumnMapping("text", time_column="date", strict=True))
+    assert inferred["created_at"].dt.strftime("%Y-%m-%d").tolist() == ["2026-05-11", "2026-11-25"]
 
 
 @pytest.mark.parametrize(

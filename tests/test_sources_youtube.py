@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 
 from workbench import sources
-from workbench.errors import RecordError, SourceError, WorkbenchError
+from workbench.errors import RecordError, SourceError
 from workbench.sources.youtube import takeout_text
+
+from .damage import Seed, check_value, random_path
 
 
 @pytest.fixture(scope="module")
@@ -285,26 +287,32 @@ def test_takeout_header_only_and_missing_column(tmp_path: Path) -> None:
         sources.read(other, format="youtube-takeout")
 
 
-def test_random_damage_only_raises_workbench_errors(youtube: Path, tmp_path: Path) -> None:
+def test_random_damage_is_rejected_reported_or_visible(youtube: Path) -> None:
+    """Values swapped deep in real API responses: see tests/damage.py for the check."""
     rng = random.Random(11)
     values = [None, 0, -1, 2.5, "", "x", [], {}, [None], {"a": 1}, True, 10**30, "2026-01-01"]
     for name in ("comment_threads_all_to_me.json", "comments_by_parent_paged_1.json"):
-        original = json.loads((youtube / name).read_text())
+        seed = Seed("youtube-api", (youtube / name).read_bytes(), ".json", origin=name)
+        assert seed.baseline.error is None and len(seed.baseline.frame), seed.baseline
         for _ in range(150):
-            document = copy.deepcopy(original)
-            node = document
-            for _depth in range(rng.randint(1, 7)):
-                keys = list(node) if isinstance(node, dict) else list(range(len(node)))
-                if not keys:
-                    break
-                key = rng.choice(keys)
-                if rng.random() < 0.3 or not isinstance(node[key], dict | list):
-                    node[key] = copy.deepcopy(rng.choice(values))
-                    break
-                node = node[key]
-            path = tmp_path / name
-            path.write_text(json.dumps(document))
-            try:
-                sources.read(path, format="youtube-api")
-            except WorkbenchError:
-                pass
+            path = random_path(rng, seed.parsed.value, 7, stop=0.3)
+            check_value(seed, path, copy.deepcopy(rng.choice(values)))
+
+
+def test_snippet_without_text_or_time_is_not_read_silently(data_dir: Path) -> None:
+    # Found by the property tests: a comment whose snippet holds none of
+    # textOriginal, textDisplay, publishedAt imports as an empty comment of unknown
+    # time, without a word. See tests/damage.py for the check.
+    path = data_dir / "youtube" / "thread_resource.json"
+    seed = Seed("youtube-api", path.read_bytes(), ".json", origin=path.name)
+    check_value(seed, ("snippet", "topLevelComment", "snippet"), {"unexpected": True})
+
+
+def test_takeout_row_missing_its_text_cell_is_not_read_silently(data_dir: Path) -> None:
+    # Found by the property tests: a row one cell short (a delimiter lost) is padded,
+    # so its 'Comment text' is read as empty and the comment imports without text.
+    path = data_dir / "youtube" / "comments.csv"
+    seed = Seed("youtube-takeout", path.read_bytes(), ".csv", origin=path.name)
+    header, first = seed.parsed.value[:2]
+    assert header[-1] == "Comment text" and len(first) == len(header)
+    check_value(seed, (1,), first[:-1])

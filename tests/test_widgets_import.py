@@ -152,6 +152,27 @@ def test_csv_shows_the_mapping_and_imports_through_it(view: ImportView, project:
     assert project.comments(private=True)["author"].tolist() == ["Ann_Example"]
 
 
+def test_date_order_menu_reaches_the_mapping(view: ImportView, project: Project) -> None:
+    table = b"Comment,Posted\nFirst,05/11/2026\nSecond,06/11/2026\n"
+    view.upload.value = upload(("dates.csv", table))
+    assert view.date_order.value == "auto"
+    assert [value for _, value in view.date_order.options] == ["auto", "day-first", "month-first"]
+    assert view.date_order in view.mapping_box.children
+    view.mapping["time"].value = "Posted"
+    view.import_button.click()
+    assert not banner_visible(view), view.error_banner.value
+    assert "read both as day/month/year and as month/day/year" in view.summary.value
+
+    view.upload.value = upload(("dates2.csv", table.replace(b"First", b"Third")))
+    view.mapping["time"].value = "Posted"
+    view.date_order.value = "day-first"
+    view.import_button.click()
+    assert not banner_visible(view), view.error_banner.value
+    assert "Notes" not in view.summary.value
+    months = project.comments().set_index("text")["created_at"].dt.month
+    assert months["First"] == 5 and months["Third"] == 11
+
+
 def test_choosing_a_non_table_format_hides_the_mapping(view: ImportView) -> None:
     view.upload.value = upload(("survey.csv", SURVEY))
     view.format.value = "reddit-dump"

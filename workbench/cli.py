@@ -50,15 +50,81 @@ def main() -> None:
 @main.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="Project name (default: the folder name).")
+@click.option(
+    "--database",
+    help="Database URL: postgresql://USER@HOST/DB for a team's server (made if missing). "
+    "Default: a SQLite file in the project folder.",
+)
 @json_option
 @_friendly_errors
-def init(project: Path, name: str | None, as_json: bool) -> None:
+def init(project: Path, name: str | None, database: str | None, as_json: bool) -> None:
     """Create a new project folder PROJECT."""
     from workbench.project import Project
 
-    with Project.init(project, name=name) as opened:
-        data = {"project": str(opened.root), "database": str(opened.store.path)}
-    _emit(data, as_json, lambda d: f"created project {d['project']}")
+    with Project.init(project, name=name, database=database) as opened:
+        data = {"project": str(opened.root), "database": opened.store.location}
+    _emit(data, as_json, lambda d: f"created project {d['project']} (database {d['database']})")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("database")
+@json_option
+@_friendly_errors
+def migrate(project: Path, database: str, as_json: bool) -> None:
+    """Move PROJECT's data into DATABASE (e.g. postgresql://USER@HOST/DB) and use it.
+
+    Copies every table with its ids, checks each table's row count, then points
+    workbench.yaml at DATABASE. The old database is kept as it was. Stop other
+    sessions on the project first.
+    """
+    from workbench.maintenance import migrate_project
+
+    data = migrate_project(project, database)
+    _emit(data, as_json, lambda d: (
+        f"moved {d['project']} from {d['from']} to {d['to']}: "
+        + ", ".join(f"{n} {t}" for t, n in d["counts"].items())
+    ))  # fmt: skip
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@json_option
+@_friendly_errors
+def backup(project: Path, out: Path, as_json: bool) -> None:
+    """Back up PROJECT (database, settings, key) into the new folder OUT.
+
+    Safe while others work: the copy holds everything committed before it began.
+    OUT holds the pseudonym key: keep it as private as the project.
+    """
+    from workbench.maintenance import backup_project
+
+    data = backup_project(project, out)
+    _emit(data, as_json, lambda d: (
+        f"backed up {d['project']} into {out} at {d['taken_at']} "
+        f"({d['counts_at_start']['comments']} comments, {d['counts_at_start']['events']} events)"
+    ))  # fmt: skip
+
+
+@main.command()
+@click.argument("backup_folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--database",
+    help="For a PostgreSQL backup: the new, empty database to restore into.",
+)
+@json_option
+@_friendly_errors
+def restore(backup_folder: Path, project: Path, database: str | None, as_json: bool) -> None:
+    """Restore BACKUP_FOLDER (from `workbench backup`) as the new project PROJECT."""
+    from workbench.maintenance import restore_project
+
+    data = restore_project(backup_folder, project, database=database)
+    _emit(data, as_json, lambda d: (
+        f"restored {d['project']} ({d['counts']['comments']} comments, "
+        f"{d['counts']['events']} events) into {d['database']}"
+    ))  # fmt: skip
 
 
 @main.command(name="import")
@@ -83,7 +149,23 @@ def init(project: Path, name: str | None, as_json: bool) -> None:
     show_default=True,
     help="CSV/Excel: platform name recorded for the rows.",
 )
-@click.option("--dayfirst", is_flag=True, help="CSV/Excel: read 02/03/2026 as 2 March.")
+@click.option(
+    "--date-order",
+    type=click.Choice(["auto", "day-first", "month-first"]),
+    default="auto",
+    show_default=True,
+    help="CSV/Excel: order of numeric dates in the time column; auto infers it from the "
+    "dates that read only one way (25/11/2026, 11/25/2026), by majority.",
+)
+@click.option(
+    "--dayfirst", is_flag=True, help="CSV/Excel: same as --date-order day-first (2 March)."
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="CSV/Excel: refuse rows whose time cannot be read in the column's date order, "
+    "instead of importing them with an empty time.",
+)
 @click.option("--sheet", help="Excel: sheet name (default: the first).")
 @json_option
 @_friendly_errors
@@ -98,7 +180,9 @@ def import_(
     thread_column: str | None,
     parent_column: str | None,
     platform: str,
+    date_order: str,
     dayfirst: bool,
+    strict: bool,
     sheet: str | None,
     as_json: bool,
 ) -> None:
@@ -118,6 +202,8 @@ def import_(
             platform=platform,
             dayfirst=dayfirst,
             sheet=sheet,
+            date_order=date_order,
+            strict=strict,
         )
     progress = _progress_line()
     with Project.open(project) as opened:
@@ -307,21 +393,30 @@ def settings_(project: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path), default="demo-project")
-@click.option("--force", is_flag=True, help="Replace an existing demo project.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Rebuild PROJECT if it is a demo project (the old folder is moved aside, never "
+    "deleted). Any other project is refused.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be done, change nothing.")
 @json_option
 @_friendly_errors
-def demo(project: Path, force: bool, as_json: bool) -> None:
+def demo(project: Path, force: bool, dry_run: bool, as_json: bool) -> None:
     """Build the demo project (fictional consultation threads) in PROJECT."""
     from workbench.demo.builder import build_demo_project
 
-    report = build_demo_project(project, force=force)
-    _emit(
-        report,
-        as_json,
-        lambda d: (
-            f"demo project ready in {d['project']}: "
-            f"{d['stats']['comments']} comments in {d['stats']['threads']} threads"
-        ),
+    report = build_demo_project(project, force=force, dry_run=dry_run)
+    _emit(report, as_json, _render_demo)
+
+
+def _render_demo(d: dict[str, Any]) -> str:
+    if d.get("dry_run"):
+        return f"dry run: {d['plan']}"
+    moved = f" (the previous one was moved to {d['moved_to']})" if d.get("moved_to") else ""
+    return (
+        f"demo project ready in {d['project']}: {d['stats']['comments']} comments in "
+        f"{d['stats']['threads']} threads{moved}"
     )
 
 

@@ -94,3 +94,7 @@ class EmbedError(WorkbenchError):
 
 class ClusterError(WorkbenchError):
     """Clustering inputs or parameters are invalid (shape, values or a limit)."""
+
+
+class EventError(StoreError):
+    """A stored event does not fit the catalogue (unknown kind, bad or newer payload)."""

@@ -280,11 +280,21 @@ class ImportSession:
         thread: str | None = None,
         parent: str | None = None,
         dayfirst: bool = False,
+        date_order: str = "auto",
+        strict: bool = False,
     ) -> ColumnMapping | None:
         """Build a :class:`ColumnMapping` from chosen column names.
 
         Empty names (``""`` or ``None``) mean "not mapped"; without a text column
-        there is no mapping and ``None`` is returned.
+        there is no mapping and ``None`` is returned. ``date_order`` (``"auto"``,
+        ``"day-first"``, ``"month-first"``) and ``strict`` are those of
+        :class:`ColumnMapping`; ``dayfirst=True`` is the older way to say
+        ``date_order="day-first"``.
+
+        Raises
+        ------
+        MappingError
+            If ``date_order`` is unknown or contradicts ``dayfirst``.
         """
         if not text:
             return None
@@ -296,6 +306,8 @@ class ImportSession:
             thread_column=thread or None,
             parent_column=parent or None,
             dayfirst=bool(dayfirst),
+            date_order=date_order or "auto",
+            strict=bool(strict),
         )
 
     # -- staging -------------------------------------------------------------------

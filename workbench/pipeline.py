@@ -1,13 +1,21 @@
 """Reading in a second process while the store writes: both cores of a small machine.
 
-Storing (pseudonymising and SQLite inserts) and reading (parsing and normalising)
-each take about half the time of an import. For large files, :func:`produce_batches`
-runs the reading side in a worker process (``python -m workbench.pipeline``) that
-hands finished column batches over a pipe (so memory stays flat however large the
-file is), while the calling process pseudonymises and writes; the project key never
-leaves it. Small files, and machines with one core, are read in-process, where a
-worker would only add start-up time.
-Either way the caller sees the same sequence of batches and the same errors.
+Storing (pseudonymising and SQLite inserts) and reading (parsing, normalising and
+labelling languages) each take about half the time of an import. For large files,
+:func:`produce_batches` runs the reading side in a worker process
+(``python -m workbench.pipeline``) that hands finished column batches over a pipe
+(so memory stays flat however large the file is), while the calling process
+pseudonymises and writes; the project key never leaves it. Small files, and
+machines with one core, are read in-process, where a worker would only add
+start-up time. Either way the caller sees the same sequence of batches, with the
+same ``lang`` values, and the same errors.
+
+Language labelling is shared out so that neither core waits: the worker labels a
+batch (rows whose loader gave no language) in chunks and, between chunks, looks
+whether the calling process has asked for that batch (one byte on the worker's
+stdin each time it is ready for the next batch). If it has, the batch goes over
+at once, and the calling process labels the rows the worker did not reach before
+handing the batch on, while the worker reads the next one.
 """
 
 from __future__ import annotations
@@ -16,34 +24,123 @@ import gc
 import marshal
 import os
 import pickle
+import select
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from workbench.language import label_columns
 from workbench.sources import Batch, ColumnMapping, iter_batches
 
 #: Files at least this large (bytes, as stored) are read in a worker process.
 PARALLEL_MIN_BYTES = 16 * 2**20
+#: Rows the worker labels between two looks at whether its batch is awaited.
+LABEL_CHUNK = 2048
 _ARGS, _FORMAT, _BATCH, _DONE, _ERROR = "a", "f", "b", "d", "e"
+_READY = b"r"
 
 ColumnBatch = tuple[dict[str, list], Batch]
 
 
+class Batches(Iterator[ColumnBatch]):
+    """The ``(columns, batch)`` pairs of one file, counting the rows labelled on the way.
+
+    ``languages_labelled`` is how many rows so far had no language from their
+    loader and were examined by the language labeller (whichever process did it).
+    """
+
+    def __init__(self, source: Iterator[tuple[dict[str, list], Batch, int]]) -> None:
+        self._source = source
+        self.languages_labelled = 0
+
+    def __iter__(self) -> Batches:
+        return self
+
+    def __next__(self) -> ColumnBatch:
+        columns, batch, labelled = next(self._source)
+        self.languages_labelled += labelled
+        return columns, batch
+
+    def close(self) -> None:
+        """Stop reading (ends the worker process, if any)."""
+        close = getattr(self._source, "close", None)
+        if close is not None:
+            close()
+
+
 def read_batches(
-    path: Path, format: str, mapping: ColumnMapping | None, batch_size: int
-) -> tuple[str, Iterator[ColumnBatch]]:
-    """Finished column batches of one file, read in this process."""
-    return iter_batches(path, format, mapping=mapping, batch_size=batch_size)
+    path: Path,
+    format: str,
+    mapping: ColumnMapping | None,
+    batch_size: int,
+    *,
+    detect_language: bool = True,
+) -> tuple[str, Batches]:
+    """Finished column batches of one file, read (and labelled) in this process."""
+    name, batches = iter_batches(path, format, mapping=mapping, batch_size=batch_size)
+
+    def labelled() -> Iterator[tuple[dict[str, list], Batch, int]]:
+        for columns, batch in batches:
+            yield columns, batch, label_columns(columns) if detect_language else 0
+
+    return name, Batches(labelled())
+
+
+def label_until_awaited(
+    columns: dict[str, list], awaited: Callable[[], bool]
+) -> tuple[int, int]:
+    """Label a batch chunk by chunk until ``awaited()`` says it is wanted now.
+
+    Returns how many leading rows were gone through (the caller labels the rest)
+    and how many of them were labelled.
+    """
+    rows = len(columns["comment_id"])
+    done = labelled = 0
+    while done < rows and not awaited():
+        stop = min(rows, done + LABEL_CHUNK)
+        labelled += label_columns(columns, done, stop)
+        done = stop
+    return done, labelled
+
+
+class _Requests:
+    """The calling process's requests for batches, read from the worker's stdin."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.asked = 0
+        self.sent = 0
+        self.closed = False
+
+    def awaited(self) -> bool:
+        """True when the calling process waits for the batch not yet sent."""
+        while not self.closed and select.select([self.fd], [], [], 0)[0]:
+            data = os.read(self.fd, 4096)
+            if not data:  # the calling process has stopped listening
+                self.closed = True
+            self.asked += len(data)
+        return self.closed or self.asked > self.sent
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    chunks = []
+    while size > 0:
+        chunk = stream.read(size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def _send(stream: BinaryIO, kind: str, payload: object) -> None:
     """Write one message: its kind, then the payload (columns by marshal: fastest)."""
     if kind == _BATCH:
-        columns, batch = payload  # type: ignore[misc]
+        columns, *meta_parts = payload  # type: ignore[misc]
         data = marshal.dumps(columns)
-        meta = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+        meta = pickle.dumps(tuple(meta_parts), protocol=pickle.HIGHEST_PROTOCOL)
         stream.write(
             kind.encode() + len(data).to_bytes(8, "little") + len(meta).to_bytes(8, "little")
         )
@@ -58,37 +155,44 @@ def _send(stream: BinaryIO, kind: str, payload: object) -> None:
 
 def _receive(stream: BinaryIO) -> tuple[str, object] | None:
     """Read one message written by :func:`_send`; ``None`` at end of stream."""
-    header = stream.read(17)
+    header = _read_exact(stream, 17)
     if len(header) < 17:
         return None
     kind = header[:1].decode()
     size = int.from_bytes(header[1:9], "little")
     meta_size = int.from_bytes(header[9:17], "little")
     if kind == _BATCH:
-        columns = marshal.loads(stream.read(size))
-        return kind, (columns, pickle.loads(stream.read(meta_size)))
-    return kind, pickle.loads(stream.read(size))
+        columns = marshal.loads(_read_exact(stream, size))
+        return kind, (columns, *pickle.loads(_read_exact(stream, meta_size)))
+    return kind, pickle.loads(_read_exact(stream, size))
 
 
 def worker_main() -> None:
     """Entry point of the reader process (``python -m workbench.pipeline``).
 
     Reads its arguments as one pickled message on stdin and writes
-    length-prefixed pickled messages to stdout; the pipe's small buffer is the
-    bounded queue (the worker blocks until the parent has taken a batch).
+    length-prefixed messages to stdout; the pipe's small buffer is the bounded
+    queue (the worker blocks until the parent has taken a batch). When labelling,
+    it then reads one byte on stdin for each batch the parent is ready for.
     """
     gc.disable()
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the message stream
-    message = _receive(sys.stdin.buffer)
+    stdin = sys.stdin.buffer.raw  # unbuffered: request bytes are read with os.read
+    message = _receive(stdin)  # type: ignore[arg-type]
     if message is None:
         return
-    path, format, mapping, batch_size = message[1]  # type: ignore[misc]
+    path, format, mapping, batch_size, detect_language = message[1]  # type: ignore[misc]
+    requests = _Requests(stdin.fileno())
     try:
-        name, batches = read_batches(path, format, mapping, batch_size)
+        name, batches = iter_batches(path, format, mapping=mapping, batch_size=batch_size)
         _send(out, _FORMAT, name)
-        for item in batches:
-            _send(out, _BATCH, item)
+        for columns, batch in batches:
+            done, labelled = 0, 0
+            if detect_language:
+                done, labelled = label_until_awaited(columns, requests.awaited)
+            _send(out, _BATCH, (columns, batch, done, labelled))
+            requests.sent += 1
         _send(out, _DONE, None)
     except BrokenPipeError:
         return
@@ -105,35 +209,54 @@ def _use_worker(path: Path) -> bool:
 
 
 def produce_batches(
-    path: Path, format: str, mapping: ColumnMapping | None, batch_size: int
-) -> tuple[str, Iterator[ColumnBatch]]:
+    path: Path,
+    format: str,
+    mapping: ColumnMapping | None,
+    batch_size: int,
+    *,
+    detect_language: bool = True,
+) -> tuple[str, Batches]:
     """Finished column batches of one file, read where it is fastest.
+
+    Parameters
+    ----------
+    detect_language : bool, default True
+        Label the language of rows whose loader gave none (``lang`` becomes a
+        code, or ``"und"`` for a text too short to tell; deleted rows stay
+        ``None``), as the project setting ``detect_language`` asks.
 
     Returns
     -------
     format : str
         The format the file is read as (detection errors are raised here).
-    batches : iterator
+    batches : Batches
         ``(columns, batch)`` pairs; an error met while reading is raised from the
         iterator at the point it occurred, exactly as in-process reading would.
+        Its ``languages_labelled`` counts the rows labelled so far.
     """
     if not _use_worker(path):
-        return read_batches(path, format, mapping, batch_size)
+        return read_batches(path, format, mapping, batch_size, detect_language=detect_language)
     process = subprocess.Popen(
         [sys.executable, "-m", "workbench.pipeline"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     )
     assert process.stdin is not None and process.stdout is not None
-    _send(process.stdin, _ARGS, (path, format, mapping, batch_size))
-    process.stdin.close()
-    stream = process.stdout
+    requests, stream = process.stdin, process.stdout
+    _send(requests, _ARGS, (path, format, mapping, batch_size, detect_language))
+    if not detect_language:
+        requests.close()
 
     def stop() -> None:
         if process.poll() is None:
             process.kill()
         process.wait()
         stream.close()
+        if not requests.closed:
+            try:
+                requests.close()
+            except OSError:
+                pass
 
     def receive() -> tuple[str, object]:
         message = _receive(stream)
@@ -144,6 +267,16 @@ def produce_batches(
             )
         return message
 
+    def ready() -> None:
+        """Tell the worker this process waits for its next batch."""
+        if requests.closed:
+            return
+        try:
+            requests.write(_READY)
+            requests.flush()
+        except OSError:  # the worker has gone; receive() says how
+            pass
+
     try:
         kind, value = receive()
     except BaseException:
@@ -153,19 +286,23 @@ def produce_batches(
         stop()
         raise value  # type: ignore[misc]
 
-    def batches() -> Iterator[ColumnBatch]:
+    def batches() -> Iterator[tuple[dict[str, list], Batch, int]]:
         try:
             while True:
+                ready()
                 kind, value = receive()
                 if kind == _DONE:
                     return
                 if kind == _ERROR:
                     raise value  # type: ignore[misc]
-                yield value  # type: ignore[misc]
+                columns, batch, done, labelled = value  # type: ignore[misc]
+                if detect_language and done < len(columns["comment_id"]):
+                    labelled += label_columns(columns, done)
+                yield columns, batch, labelled
         finally:
             stop()
 
-    return str(value), batches()
+    return str(value), Batches(batches())
 
 
 if __name__ == "__main__":

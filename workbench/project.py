@@ -4,7 +4,8 @@
 
     my-study/
         workbench.yaml      settings (see workbench.settings)
-        workbench.sqlite    the private store: raw handles live only here
+        workbench.sqlite    the private store: raw handles live only here (or a
+                            PostgreSQL database named in workbench.yaml)
         .pseudonym-key      secret key for pseudonyms (never share or publish)
         cache/              derived data (embeddings, cluster runs)
 """
@@ -21,13 +22,14 @@ from typing import Any
 
 import pandas as pd
 
+from workbench import events
 from workbench import settings as settings_module
 from workbench.errors import ProjectError, WorkbenchError
 from workbench.gcpause import collector_paused
 from workbench.pipeline import produce_batches
-from workbench.privacy import Pseudonymizer, new_key
+from workbench.privacy import KEY_BYTES, Pseudonymizer, new_key
 from workbench.sources import LOADERS, ColumnMapping
-from workbench.store import Store
+from workbench.store import Store, open_store
 
 KEY_FILE = ".pseudonym-key"
 CACHE_DIR = "cache"
@@ -47,7 +49,16 @@ class FileReport:
     duplicate: int = 0
     gaps: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    flagged: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    def event(self) -> events.FileImported:
+        """The ``import`` event the audit trail records."""
+        return events.FileImported(**asdict(self))
+
+
+#: Examples of flagged rows quoted in an import's warnings, per reason.
+FLAGGED_EXAMPLES = 3
 
 
 @dataclass
@@ -63,6 +74,7 @@ class ImportReport:
         keys = ("rows", "new", "updated", "duplicate", "gaps")
         totals = {key: sum(getattr(f, key) for f in self.files) for key in keys}
         totals["skipped"] = sum(sum(f.skipped.values()) for f in self.files)
+        totals["flagged"] = sum(sum(f.flagged.values()) for f in self.files)
         return totals
 
     def as_dict(self) -> dict[str, Any]:
@@ -100,28 +112,62 @@ class Project:
 
     @classmethod
     def init(
-        cls, root: str | Path, *, name: str | None = None, actor: str | None = None
+        cls,
+        root: str | Path,
+        *,
+        name: str | None = None,
+        actor: str | None = None,
+        database: str | None = None,
+        demo: bool = False,
     ) -> Project:
         """Create a new project folder.
+
+        Parameters
+        ----------
+        root : path
+            The folder (made if missing).
+        name : str, optional
+            Project name (default: the folder's name).
+        actor : str, optional
+            Who is recorded in this session's events.
+        database : str, optional
+            Database URL: ``postgresql://USER@HOST/DB`` for a team's server
+            (made if missing; it must hold no project). Default: a SQLite file
+            in the folder.
+        demo : bool, default False
+            Record the project as a demo (``workbench demo --force`` replaces
+            only such projects).
 
         Raises
         ------
         ProjectError
-            If ``root`` already holds a project.
+            If ``root`` already holds a project, or the database is unusable.
         """
         root = Path(root)
         if (root / settings_module.SETTINGS_FILE).exists():
             raise ProjectError(f"{root}: already holds a project; open it instead")
-        root.mkdir(parents=True, exist_ok=True)
-        (root / CACHE_DIR).mkdir(exist_ok=True)
-        values = settings_module.resolve(None, {"name": name or root.name})
-        settings_module.write(root / settings_module.SETTINGS_FILE, values)
-        key_path = root / KEY_FILE
-        key_path.write_bytes(new_key())
-        os.chmod(key_path, 0o600)
+        overrides: dict[str, Any] = {"name": name or root.name}
+        if database:
+            overrides["database"] = database
+        values = settings_module.resolve(None, overrides)
+        store = open_store(values["database"], root, create=True) if database else None
+        try:
+            if store is not None and store.count("events"):
+                raise ProjectError(
+                    f"{store.location}: already holds a project's data; give a new database "
+                    "name, or open the project that uses it"
+                )
+            root.mkdir(parents=True, exist_ok=True)
+            (root / CACHE_DIR).mkdir(exist_ok=True)
+            settings_module.write(root / settings_module.SETTINGS_FILE, values)
+            key_path = root / KEY_FILE
+            key_path.write_bytes(new_key())
+            os.chmod(key_path, 0o600)
+        finally:
+            if store is not None:
+                store.close()
         project = cls.open(root, overrides={"actor": actor}, create=True)
-        with project.store.transaction():
-            project.store.append_event("project-created", {"name": values["name"]}, project.actor)
+        project.store.record(events.ProjectCreated(name=values["name"], demo=demo), project.actor)
         return project
 
     @classmethod
@@ -143,15 +189,10 @@ class Project:
                 f"create one with `workbench init {root}`"
             )
         values = settings_module.resolve(settings_file, overrides)
-        key_path = root / KEY_FILE
-        if not key_path.exists():
-            raise ProjectError(
-                f"{key_path}: the pseudonym key is missing; restore it from a backup "
-                "(without it new pseudonyms would not match the existing ones)"
-            )
-        store = Store.open(values["database"], root, create=create)
+        key = read_key(root / KEY_FILE)
+        store = open_store(values["database"], root, create=create)
         (root / CACHE_DIR).mkdir(exist_ok=True)
-        return cls(root, values, store, key_path.read_bytes())
+        return cls(root, values, store, key)
 
     def close(self) -> None:
         """Close the store."""
@@ -183,7 +224,7 @@ class Project:
         mapping: ColumnMapping | None = None,
         progress: Callable[[str, int], None] | None = None,
     ) -> ImportReport:
-        """Import export files, all in one transaction.
+        """Import export files, all in one unit of work.
 
         Either every file lands or, on any error, the project is left exactly as it
         was and the error (naming file and record) is raised.
@@ -200,9 +241,12 @@ class Project:
             Called as ``progress(file, rows_so_far)`` after each batch.
         """
         reports: list[FileReport] = []
-        with collector_paused(), self.store.transaction(bulk=True):
+        labelled = 0
+        with collector_paused(), self.store.unit_of_work(bulk=True):
             for path in paths:
-                reports.append(self._import_one(Path(path), format, mapping, progress))
+                report, languages = self._import_one(Path(path), format, mapping, progress)
+                reports.append(report)
+                labelled += languages
             self.store.rethread(
                 r.import_id
                 for r in reports
@@ -210,10 +254,10 @@ class Project:
             )
             depths = self.store.fill_depths()
             for report in reports:
-                self.store.append_event("import", asdict(report), self.actor)
-        result = ImportReport(files=reports, depths_filled=depths)
+                self.store.finish_import(report.event(), self.actor)
+        result = ImportReport(files=reports, depths_filled=depths, languages_detected=labelled)
         if self.settings["detect_language"]:
-            result.languages_detected = self.detect_languages()
+            result.languages_detected += self.detect_languages()
         return result
 
     def _import_one(
@@ -222,14 +266,19 @@ class Project:
         format: str,
         mapping: ColumnMapping | None,
         progress: Callable[[str, int], None] | None,
-    ) -> FileReport:
-        name, batches = produce_batches(path, format, mapping, int(self.settings["batch_size"]))
+    ) -> tuple[FileReport, int]:
+        """Store one file inside the import's unit; returns its report and rows labelled."""
+        name, batches = produce_batches(
+            path, format, mapping, int(self.settings["batch_size"]),
+            detect_language=bool(self.settings["detect_language"]),
+        )  # fmt: skip
         # Hashing runs beside the import: hashlib releases the GIL on large blocks.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-sha") as pool:
             sha = pool.submit(file_sha256, path)
             import_id = self.store.begin_import(str(path), name, self.actor)
             report = FileReport(file=str(path), format=name, import_id=import_id)
             skipped: list[tuple[str, str]] = []
+            flagged: list[tuple[str, str]] = []
             for columns, batch in batches:
                 columns["author_pseudonym"] = self._pseudonymizer.column(
                     columns["platform"], columns["author"]
@@ -240,6 +289,7 @@ class Project:
                 report.rows += len(columns["comment_id"])
                 report.gaps += self.store.add_gaps(batch.gaps, import_id)
                 skipped.extend(batch.skipped)
+                flagged.extend(batch.flagged)
                 report.warnings.extend(batch.warnings)
                 if progress is not None:
                     progress(str(path), report.rows)
@@ -248,14 +298,16 @@ class Project:
         for reason, _ in skipped:
             report.skipped[reason] = report.skipped.get(reason, 0) + 1
         report.duplicate = report.rows - report.new - report.updated
-        self.store.finish_import(import_id, asdict(report))
-        return report
+        _note_flagged(report, flagged)
+        return report, batches.languages_labelled
 
     def detect_languages(self, batch: int = 20_000) -> int:
         """Label comments that have no language yet; returns how many were examined.
 
-        Runs after the import's transaction: it only adds a derived label, and a
-        run cut short is simply continued by the next one.
+        An import labels its rows as it reads them; this picks up what is left
+        (rows stored before, or by an import with labelling off). Runs after the
+        import's unit of work: it only adds a derived label, and a run cut short
+        is simply continued by the next one.
         """
         from workbench.language import detect_languages
 
@@ -263,10 +315,9 @@ class Project:
         after = 0
         while rows := self.store.texts_missing_language(after, batch):
             labels = detect_languages([text for _, text in rows])
-            with self.store.transaction():
-                self.store.set_languages(
-                    [(rowid, lang) for (rowid, _), lang in zip(rows, labels, strict=True)]
-                )
+            self.store.set_languages(
+                [(row, lang) for (row, _), lang in zip(rows, labels, strict=True)]
+            )
             after = rows[-1][0]
             done += len(rows)
         return done
@@ -290,6 +341,50 @@ class Project:
     def stats(self) -> dict[str, Any]:
         """Counts describing the project (see :meth:`Store.stats`)."""
         return self.store.stats()
+
+
+def read_key(path: Path) -> bytes:
+    """The project's pseudonym key, checked.
+
+    Raises
+    ------
+    ProjectError
+        Naming the file, when it is missing, unreadable or not a key (wrong size:
+        truncated, emptied or overwritten), and saying how to recover.
+    """
+    recover = (
+        "restore it from a backup of the project (`workbench restore`); without the "
+        "right key new pseudonyms would not match the existing ones, so do not make a new one"
+    )
+    try:
+        key = path.read_bytes()
+    except FileNotFoundError:
+        raise ProjectError(f"{path}: the pseudonym key is missing; {recover}") from None
+    except OSError as exc:
+        raise ProjectError(f"{path}: the pseudonym key cannot be read ({exc}); {recover}") from None
+    if len(key) != KEY_BYTES:
+        raise ProjectError(
+            f"{path}: the pseudonym key is damaged: it holds {len(key)} bytes, a key has "
+            f"{KEY_BYTES}; {recover}"
+        )
+    return key
+
+
+def _note_flagged(report: FileReport, flagged: list[tuple[str, str]]) -> None:
+    """Count flagged rows by reason, quoting a few examples of each in the warnings."""
+    examples: dict[str, list[str]] = {}
+    for reason, where in flagged:
+        report.flagged[reason] = report.flagged.get(reason, 0) + 1
+        examples.setdefault(reason, [])
+        if len(examples[reason]) < FLAGGED_EXAMPLES:
+            examples[reason].append(where)
+    for reason, quoted in examples.items():
+        more = report.flagged[reason] - len(quoted)
+        tail = f" and {more} more" if more else ""
+        report.warnings.append(
+            f"{report.file}: {report.flagged[reason]} rows imported with {reason} "
+            f"({'; '.join(quoted)}{tail})"
+        )
 
 
 __all__ = ["FileReport", "ImportReport", "Project", "WorkbenchError"]

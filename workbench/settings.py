@@ -173,3 +173,20 @@ def write(project_file: Path, values: Mapping[str, Any]) -> None:
     }
     header = "# Thread Workbench project settings. See `workbench settings --help`.\n"
     project_file.write_text(header + yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
+
+
+def update_file(project_file: Path, changes: Mapping[str, Any]) -> None:
+    """Change some settings in ``project_file``, keeping the others as written.
+
+    Raises
+    ------
+    SettingsError
+        For an unknown setting name.
+    """
+    unknown = sorted(set(changes) - set(_BY_NAME))
+    if unknown:
+        raise SettingsError(f"{project_file}: unknown settings {unknown}")
+    loaded = yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}
+    loaded.update(changes)
+    header = "# Thread Workbench project settings. See `workbench settings --help`.\n"
+    project_file.write_text(header + yaml.safe_dump(loaded, sort_keys=False), encoding="utf-8")

@@ -181,17 +181,10 @@ def cluster_comments(
         "seconds": round(time.perf_counter() - started, 3),
         "timings": timings,
     }
-    with project.store.transaction():
-        run_id = project.store.runs.add(
-            record, embeddings.comment_ids, labels, probabilities, reduction.layout, clusters,
-            embeddings.keys,
-        )
-        project.store.append_event(
-            "cluster",
-            {"run_id": run_id, **{k: record[k] for k in
-                                  ("params", "input_hash", "clusters", "outliers", "model")}},
-            project.actor,
-        )
+    run_id = project.store.add_run(
+        record, embeddings.comment_ids, labels, probabilities, reduction.layout, clusters,
+        embeddings.keys, project.actor,
+    )
     run = load_run(project, run_id)
     run.reused_reduction = reduction.reused
     run.embedding = embeddings.report.as_dict()
@@ -200,13 +193,13 @@ def cluster_comments(
 
 def load_run(project: Project, run_id: int | None = None) -> ClusterRun:
     """A stored run (the newest when ``run_id`` is None)."""
-    record = project.store.runs.get(run_id)
+    record = project.store.run(run_id)
     run_id = int(record["run_id"])
     return ClusterRun(
         run_id=run_id,
         record=record,
-        clusters=project.store.runs.clusters(run_id),
-        members=project.store.runs.members(run_id),
+        clusters=project.store.run_clusters(run_id),
+        members=project.store.run_members(run_id),
     )
 
 
@@ -218,7 +211,7 @@ def list_runs(project: Project) -> list[dict[str, Any]]:
          "min_cluster_size": r.params["min_cluster_size"],
          "min_samples": r.params["min_samples"], "seed": r.params["seed"],
          "model": r.model, "backend": r.backend, "input_hash": r.input_hash}
-        for r in project.store.runs.list().itertuples()
+        for r in project.store.runs().itertuples()
     ]
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from workbench.embed.cache import EmbeddingCache
 from workbench.embed.encoder import SentenceEncoder
 from workbench.embed.texts import comment_text, text_keys
+from workbench.events import CommentsEmbedded
 
 if TYPE_CHECKING:
     from workbench.project import Project
@@ -198,7 +199,7 @@ def embed_rows(
         model_name=encoder.model_ref.name,
     )
     if unique and record_event:
-        project.store.append_event("embed", report.as_dict(), project.actor)
+        project.store.record(CommentsEmbedded(**report.as_dict()), project.actor)
     return CommentEmbeddings(
         comment_ids=rows["comment_id"].astype(str).tolist(),
         texts=texts,

@@ -66,7 +66,7 @@ def ensure_run(
     """
     from workbench.cluster import cluster_comments, load_run
 
-    if run_id is None and project.store.runs.list().empty:
+    if run_id is None and project.store.runs().empty:
         return cluster_comments(project, params, progress=True)
     return load_run(project, run_id)
 
@@ -403,15 +403,9 @@ class ExploreSession:
                 "map, or search, then send the selection to the coding queue"
             )
         source = source or default or f"run {self.run_id}"
-        from workbench.store import utc_now
-
-        store, actor = self.project.store, self.project.actor
-        with store.transaction():
-            added = store.queue.add(ids, source, actor, utc_now())
-            if added:
-                payload = {"run_id": self.run_id, "source": source, "comment_ids": added,
-                           "added": len(added)}  # fmt: skip
-                store.append_event("queue-add", payload, actor)
+        added = self.project.store.queue_add(
+            ids, source, self.project.actor, run_id=self.run_id
+        )
         return len(added)
 
     # -- status ----------------------------------------------------------------------

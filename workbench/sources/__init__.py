@@ -102,8 +102,8 @@ def iter_batches(
         The format the file is read as.
     batches : iterator of (dict of str to list, Batch)
         Finished columns (see :data:`FINISHED_COLUMNS`) and the batch, whose
-        ``gaps``, ``skipped`` and ``warnings`` the caller records (its ``rows``
-        are emptied once finished).
+        ``gaps``, ``skipped``, ``warnings`` and ``flagged`` the caller records (its
+        ``rows`` are emptied once finished).
     """
     path = Path(path)
     loader = _loader(path, format, mapping)
@@ -142,19 +142,24 @@ def read(
         Columns of :data:`workbench.frames.COMMENT_COLUMNS`. ``author_pseudonym``
         and ``import_id`` are empty: they are assigned when a project imports the
         rows (the pseudonym key belongs to the project). ``attrs["gaps"]``,
-        ``attrs["skipped"]`` and ``attrs["format"]`` describe what was not a row.
+        ``attrs["skipped"]`` and ``attrs["format"]`` describe what was not a row,
+        ``attrs["warnings"]`` notes about the file and ``attrs["flagged"]`` the
+        ``(reason, reference)`` of rows imported with a value left out (see
+        :attr:`Batch.flagged`).
     """
     name, batches = iter_batches(path, format, mapping=mapping)
     merged: dict[str, list] = {column: [] for column in FINISHED_COLUMNS}
     gaps: list[dict] = []
     skipped: list[tuple[str, str]] = []
     warnings: list[str] = []
+    flagged: list[tuple[str, str]] = []
     for columns, batch in batches:
         for column in FINISHED_COLUMNS:
             merged[column].extend(columns[column])
         gaps.extend(batch.gaps)
         skipped.extend(batch.skipped)
         warnings.extend(batch.warnings)
+        flagged.extend(batch.flagged)
     frame = as_comments_frame(merged) if merged["comment_id"] else empty_comments()
-    frame.attrs.update(format=name, gaps=gaps, skipped=skipped, warnings=warnings)
+    frame.attrs.update(format=name, gaps=gaps, skipped=skipped, warnings=warnings, flagged=flagged)
     return frame

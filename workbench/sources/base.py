@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from workbench.errors import MappingError
+
 #: Keys of a loader row. ``created_at`` is epoch seconds (float) or ``None``;
 #: ``attributes`` a dict of extras or ``None``; ``depth`` may be ``None`` (derived
 #: later from the reply tree); ``text_raw`` is the text as exported, if kept.
@@ -57,12 +59,24 @@ class Batch:
         ``("boost", "https://...")`` or ``("truncated_line", "line 57")``.
     warnings : list of str
         Human-readable notes about the file worth showing the user.
+    flagged : list of tuple of (str, str)
+        ``(reason, reference)`` for records that *were* imported, but with a value
+        left out because it could not be trusted; the raw value is kept in the row's
+        ``attributes``. Reasons are stable slugs: ``"time-contradicts-date-order"``
+        (a date readable only in the other day/month order than its column's) and
+        ``"time-unreadable"`` (no date or time at all); the reference names the row
+        and the raw value, e.g. ``"row 12: '25/11/2026'"``.
     """
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     gaps: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    flagged: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: Values of :attr:`ColumnMapping.date_order`.
+DATE_ORDERS: tuple[str, ...] = ("auto", "day-first", "month-first")
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,22 @@ class ColumnMapping:
 
     Only ``text_column`` is required; every column not mapped is kept in the row's
     ``attributes``.
+
+    Dates such as ``05/11/2026`` are read in the time column's *date order*:
+    ``date_order="auto"`` (the default) infers it from the column's values that read
+    only one way (``25/11/2026`` is day first, ``11/25/2026`` month first), by
+    majority, and reads month first when none does (with a warning);
+    ``"day-first"`` or ``"month-first"`` declares it. ``dayfirst=True`` is the older
+    way to declare ``"day-first"``. A row whose time contradicts the order, or is no
+    time at all, is imported with an empty time and listed in
+    :attr:`Batch.flagged`, unless ``strict=True``, which refuses the file at that
+    row instead.
+
+    Raises
+    ------
+    MappingError
+        If ``date_order`` is not one of :data:`DATE_ORDERS`, or ``dayfirst=True``
+        contradicts ``date_order="month-first"``.
     """
 
     text_column: str
@@ -82,6 +112,28 @@ class ColumnMapping:
     platform: str = "csv"
     dayfirst: bool = False
     sheet: str | int | None = None
+    date_order: str = "auto"
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        if self.date_order not in DATE_ORDERS:
+            raise MappingError(
+                None,
+                f"the column mapping's date_order {self.date_order!r} is not a date order",
+                hint=f"Use one of {', '.join(map(repr, DATE_ORDERS))}",
+            )
+        if self.dayfirst and self.date_order == "month-first":
+            raise MappingError(
+                None,
+                "the column mapping's dayfirst=True (--dayfirst) contradicts its date_order "
+                "'month-first'",
+                hint="Give only one of them: date_order 'day-first' replaces dayfirst",
+            )
+
+    @property
+    def declared_date_order(self) -> str:
+        """The date order to read in: ``"day-first"`` when ``dayfirst``, else ``date_order``."""
+        return "day-first" if self.dayfirst else self.date_order
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,13 @@ author, time, text) plus the count of identical earlier rows, so re-importing th
 file gives the same ids and two people who both wrote "Excellent" stay two rows.
 ``thread_id`` is ``"<platform>:thread:<value>"``, else ``"<platform>:file:<stem>"``;
 a parent cell becomes ``"<platform>:<value>"`` (so it needs the id column); an empty
-one means top level. Times are parsed per value (:func:`parse_time`); a value that
-cannot be read is an error naming row and column, never a silent gap. Text files are
+one means top level. Times are parsed per value (:func:`parse_time`) in the time
+column's date order, declared or inferred by majority from the values that read only
+one way (:mod:`~workbench.sources.tabletimes`; a pre-pass reads that column alone).
+A value that contradicts the order, or is no time, leaves the row's time empty, its
+raw value in ``attributes`` under the column's name and the row in
+:attr:`Batch.flagged`; never a silent gap. With ``strict`` it is an error naming row,
+column and value; a column mostly of non-times is refused as mis-mapped. Text files are
 UTF-8 (BOM dropped) or else Windows-1252; the delimiter is the commonest of
 ``, ; TAB |`` in the first line (TAB for ``.tsv``). Text is not HTML-decoded.
 """
@@ -31,7 +36,8 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Generator, Iterator
-from datetime import UTC, date, datetime, time
+from contextlib import closing
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +45,22 @@ from workbench.errors import MappingError, RecordError, SourceError
 
 from .base import COMPRESSION_SUFFIXES, Batch, ColumnMapping, LoadOptions, Sample, register
 from .fileio import open_binary
+from .tabletimes import ORDER_WORDS, DateOrderConflict, DateTally, parse_time
 from .text import normalise_text
-from .timeparse import epoch_seconds
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _TIME_HINT = (
-    "Use ISO 8601 (2026-11-25T14:05:00Z), epoch seconds, 'Nov 25 2026' or day/month/year "
-    "with the day-first option; or correct that cell"
+    "Use ISO 8601 (2026-11-25T14:05:00Z), epoch seconds, 'Nov 25 2026', day/month/year or "
+    "month/day/year; correct that cell, or import without --strict (strict=False) to keep "
+    "such rows with an empty time"
+)
+_ORDER_HINT = (
+    "The column's dates are read as {order} (declared, or the majority of those that read "
+    "only one way). Declare the order if that is wrong "
+    "(--date-order day-first or month-first; 'Date order' in the import notebook; "
+    "ColumnMapping(date_order=...)), correct that cell, or import without --strict "
+    "(strict=False) to keep such rows with an empty time"
 )
 _NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 Records = Generator[tuple[str, list[Any]], None, None]
@@ -293,116 +307,6 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-# --- times ----------------------------------------------------------------------------
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        ["jan january", "feb february", "mar march", "apr april", "may", "jun june",
-         "jul july", "aug august", "sep sept september", "oct october", "nov november",
-         "dec december"],
-        start=1,
-    )
-    for name in names.split()
-}  # fmt: skip
-_CLOCK = r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp]\.?[Mm]\.?)?)?"
-_CLOCK += r"\s*(?:Z|UTC|GMT)?"
-_NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?")
-_SMALLEST_EPOCH = 1e8  # 1973-03-03: smaller numbers in a time column are not epoch times
-_NUMERIC_DATE = re.compile(r"(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})" + _CLOCK)
-_WEEKDAY = r"(?:[A-Za-z]{3,9}\.?,?\s+)?"
-_MONTH_FIRST = re.compile(
-    _WEEKDAY + r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _CLOCK
-)
-_DAY_FIRST = re.compile(
-    _WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})" + _CLOCK
-)
-
-
-def parse_time(value: Any, *, dayfirst: bool = False, excel: bool = False) -> float | None:
-    """Read one time cell as UTC epoch seconds (``None`` for an empty cell).
-
-    Accepted: ISO 8601, epoch seconds or milliseconds, ``25/11/2026 14:05`` (with
-    ``dayfirst``) or ``11/25/2026 2:05 PM``, ``Nov 25 2026``, ``25 November 2026``,
-    and date cells of a workbook. A time without a zone is taken as UTC.
-
-    Parameters
-    ----------
-    value : Any
-        The cell.
-    dayfirst : bool, default False
-        Read ``05/11/2026`` as 5 November rather than May 11.
-    excel : bool, default False
-        The cell comes from a workbook, where a small number is a day serial.
-
-    Raises
-    ------
-    ValueError
-        Saying why, if the value is not a time; also when a value can only be read
-        with the other ``dayfirst`` setting (so a mixed-up column is never misread).
-    """
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp()
-    if isinstance(value, str):
-        value = value.strip()
-    if value is None or value == "":
-        return None
-    if (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        or (isinstance(value, str) and _NUMBER.fullmatch(value))
-    ):
-        number = float(value)
-        if excel and 0 < number < _SMALLEST_EPOCH:
-            from openpyxl.utils.datetime import from_excel
-
-            return parse_time(from_excel(number))
-        if number < _SMALLEST_EPOCH:
-            raise ValueError(f"{value!r} is too small for epoch seconds (a year? a day number?)")
-    try:
-        return epoch_seconds(value)
-    except ValueError as exc:
-        if not isinstance(value, str):
-            raise
-        error = exc
-    if match := _NUMERIC_DATE.fullmatch(value):
-        a, _, b, c = match.group(1, 2, 3, 4)
-        if len(a) == 4:
-            year, month, day = int(a), int(b), int(c)
-        elif len(a) > 2 or len(c) == 3:
-            raise error
-        else:
-            year = int(c) if len(c) == 4 else 2000 + int(c) if int(c) < 69 else 1900 + int(c)
-            day, month = (int(a), int(b)) if dayfirst else (int(b), int(a))
-            if month > 12 and day <= 12:
-                order, switch = ("month/day", "without") if dayfirst else ("day/month", "with")
-                raise ValueError(
-                    f"{value!r} reads as {order}; import {switch} the day-first option"
-                )
-        return _moment(value, year, month, day, match.groups()[4:])
-    for pattern, month_group, day_group in ((_MONTH_FIRST, 1, 2), (_DAY_FIRST, 2, 1)):
-        if (match := pattern.fullmatch(value)) and match.group(month_group).lower() in _MONTHS:
-            month, day = _MONTHS[match.group(month_group).lower()], int(match.group(day_group))
-            return _moment(value, int(match.group(3)), month, day, match.groups()[3:])
-    raise error
-
-
-def _moment(text: str, year: int, month: int, day: int, clock: tuple[Any, ...]) -> float:
-    hour_text, minute, second, meridiem = clock
-    hour = int(hour_text or 0)
-    if meridiem:
-        if not 1 <= hour <= 12:
-            raise ValueError(f"{text!r} has hour {hour} with {meridiem}")
-        hour = hour % 12 + (12 if meridiem[0] in "Pp" else 0)
-    try:
-        moment = datetime(year, month, day, hour, int(minute or 0), int(second or 0), tzinfo=UTC)
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a real date and time ({exc})") from None
-    return moment.timestamp()
-
-
 # --- the loader -----------------------------------------------------------------------
 
 
@@ -480,7 +384,21 @@ class TableLoader:
                 "notebook; optionally the id, time, author, thread and parent columns)",
             )
         roles = resolve_columns(mapping, header, path)
-        yield from self._rows(path, mapping, header, roles, records, warnings, options.batch_size)
+        order = mapping.declared_date_order
+        if "time" in roles and order == "auto":
+            try:
+                tally = survey_dates(path, mapping.sheet, roles["time"])
+            except BaseException:
+                records.close()
+                raise
+            if tally.misfit():
+                records.close()
+                raise _misfit(path, header[roles["time"]], tally)
+            order = tally.order()
+            warnings = [*warnings, *tally.notes(header[roles["time"]])]
+        yield from self._rows(
+            path, mapping, header, roles, records, warnings, options.batch_size, order
+        )
 
     def _rows(
         self,
@@ -491,6 +409,7 @@ class TableLoader:
         records: Records,
         warnings: list[str],
         batch_size: int,
+        order: str,
     ) -> Iterator[Batch]:
         platform = (mapping.platform or "csv").strip().lower() or "csv"
         ti, ii, mi = roles["text"], roles.get("id"), roles.get("time")
@@ -498,6 +417,8 @@ class TableLoader:
         extras = [(i, n) for i, n in enumerate(header) if i not in roles.values()]
         file_thread = f"{platform}:file:{file_stem(path)}"
         excel = _plain_suffix(path) in EXCEL_SUFFIXES
+        dayfirst = order == "day-first"
+        times = DateTally(excel=excel)  # only values and unreadable ones are counted here
         seen: dict[str, tuple[str, int]] = {}
         occurrences: dict[bytes, int] = {}
         batch = Batch(warnings=list(warnings))
@@ -512,18 +433,23 @@ class TableLoader:
             if is_filler(text):
                 batch.skipped.append(("filler", ref))
                 continue
-            created = None
+            created, kept_time = None, None
             if mi is not None:
                 try:
-                    created = parse_time(cells[mi], dayfirst=mapping.dayfirst, excel=excel)
+                    created = parse_time(cells[mi], dayfirst=dayfirst, excel=excel)
                 except ValueError as exc:
-                    value = cell_text(cells[mi])[:60]
-                    raise fail(
-                        f"column {header[mi]!r} holds {value!r}, which is not a date/time "
-                        f"I can read ({exc})",
-                        ref,
-                        _TIME_HINT,
-                    ) from None
+                    kept_time = cell_text(cells[mi]).strip()
+                    if mapping.strict:
+                        raise _time_error(path, ref, header[mi], kept_time, exc, order) from None
+                    conflict = isinstance(exc, DateOrderConflict)
+                    reason = "time-contradicts-date-order" if conflict else "time-unreadable"
+                    batch.flagged.append((reason, f"{ref}: {kept_time[:60]!r}"))
+                    if not conflict:
+                        times.unreadable += 1
+                        if len(times.examples) < 3:
+                            times.examples.append(kept_time[:40])
+                if kept_time is not None or created is not None:
+                    times.values += 1
             author = (cells[ai].strip() or None) if ai is not None else None
             thread = cells[hi].strip() if hi is not None else ""
             thread_id = f"{platform}:thread:{thread}" if thread else file_thread
@@ -559,6 +485,8 @@ class TableLoader:
                 if parent_id == comment_id:
                     raise fail(f"the row names itself ({parent!r}) as its parent", ref)
             attributes = {name: value for i, name in extras if (value := cells[i].strip())}
+            if kept_time is not None and mi is not None:
+                attributes[header[mi]] = kept_time
             batch.rows.append(dict(
                 comment_id=comment_id, platform=platform, thread_id=thread_id, parent_id=parent_id,
                 kind="comment", author=author, created_at=created, text=text, is_deleted=False,
@@ -567,4 +495,44 @@ class TableLoader:
             if len(batch.rows) >= batch_size:
                 yield batch
                 batch = Batch()
+        if mi is not None and times.misfit():
+            raise _misfit(path, header[mi], times)
         yield batch
+
+
+def survey_dates(path: Path, sheet: str | int | None, column: int) -> DateTally:
+    """Count the date orders and non-times of one column of a table (streaming).
+
+    Reads the table again, keeping only the one cell per row, so memory stays flat.
+    """
+    excel = _plain_suffix(path) in EXCEL_SUFFIXES
+    tally = DateTally(excel=excel)
+    _, records, _ = iter_table(path, sheet=sheet)
+    with closing(records):
+        for _, cells in records:
+            tally.add(cells[column] if excel else cell_text(cells[column]))
+    return tally
+
+
+def _time_error(
+    path: Path, ref: str, column: str, value: str, error: ValueError, order: str
+) -> RecordError:
+    if isinstance(error, DateOrderConflict):
+        problem = f"contradicts the column's date order ({error})"
+        hint = _ORDER_HINT.format(order=ORDER_WORDS[order])
+    else:
+        problem, hint = f"is not a date/time I can read ({error})", _TIME_HINT
+    return RecordError(
+        path, f"column {column!r} holds {value[:60]!r}, which {problem}", record=ref, hint=hint
+    )
+
+
+def _misfit(path: Path, column: str, tally: DateTally) -> MappingError:
+    examples = ", ".join(map(repr, tally.examples))
+    return MappingError(
+        path,
+        f"the time column {column!r} does not hold dates or times: {tally.unreadable} of "
+        f"its {tally.values} non-empty values cannot be read as one (e.g. {examples})",
+        hint="Check the mapping: name the column that holds the date and time as the time "
+        "column (--time-column), or map none",
+    )

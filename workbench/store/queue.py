@@ -2,53 +2,70 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
-import orjson
 import pandas as pd
 
+from workbench import events as catalogue
 from workbench.errors import StoreError
+from workbench.store.base import utc_now
 
 
 class QueueTable:
-    """The coding queue (one connection, owned by the Store)."""
+    """The coding queue (mixed into the store)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
+    def queue_add(
+        self, comment_ids: Sequence[str], source: str, actor: str, *, run_id: int | None = None
+    ) -> list[str]:
+        """Queue comments not queued yet, with a ``queue-add`` event, in one unit of work.
 
-    def add(self, comment_ids: Sequence[str], source: str, actor: str, at: str) -> list[str]:
-        """Queue comments not queued yet; returns the ids that were added, in order."""
+        Returns the ids that were added, in order (the event lists them); nothing is
+        written when all were queued already.
+
+        Raises
+        ------
+        StoreError
+            If an id is not a comment of the project (nothing is queued then).
+        """
         wanted = list(dict.fromkeys(comment_ids))
-        as_json = orjson.dumps(wanted).decode()
-        unknown = [
-            r[0] for r in self.connection.execute(
-                "SELECT value FROM json_each(?) WHERE value NOT IN "
-                "(SELECT comment_id FROM comments) LIMIT 5",
-                (as_json,),
-            )
-        ]
-        if unknown:
-            raise StoreError(f"cannot queue unknown comments {unknown}; nothing was queued")
-        queued = {
-            r[0] for r in self.connection.execute(
-                "SELECT comment_id FROM coding_queue WHERE comment_id IN "
-                "(SELECT value FROM json_each(?))",
-                (as_json,),
-            )
-        }
-        added = [c for c in wanted if c not in queued]
-        self.connection.executemany(
-            "INSERT INTO coding_queue (comment_id, added_at, added_by, source) "
-            "VALUES (?, ?, ?, ?)",
-            [(c, at, actor, source) for c in added],
-        )
-        return added
 
-    def list(self) -> pd.DataFrame:
+        def work() -> list[str]:
+            self._serialise("coding_queue")
+            as_list = self._list(wanted)
+            unknown = [r[0] for r in self._execute(
+                f"SELECT value FROM {self.TEXT_TABLE} "
+                "WHERE value NOT IN (SELECT comment_id FROM comments) LIMIT 5",
+                (as_list,),
+            ).fetchall()]
+            if unknown:
+                raise StoreError(f"cannot queue unknown comments {unknown}; nothing was queued")
+            queued = {r[0] for r in self._execute(
+                f"SELECT comment_id FROM coding_queue WHERE comment_id IN {self.TEXT_LIST}",
+                (as_list,),
+            ).fetchall()}
+            added = [c for c in wanted if c not in queued]
+            if not added:
+                return added
+            at = utc_now()
+            self._executemany(
+                "INSERT INTO coding_queue (comment_id, added_at, added_by, source) "
+                "VALUES (?, ?, ?, ?)",
+                [(c, at, actor, source) for c in added],
+            )
+            self._append(
+                catalogue.CommentsQueued(
+                    source=source, comment_ids=added, added=len(added), run_id=run_id
+                ),
+                actor,
+            )
+            return added
+
+        return self.write(work, durable=True)
+
+    def queue(self) -> pd.DataFrame:
         """The queue in the order comments were added."""
-        return pd.read_sql_query(
+        return self._frame(
             "SELECT queue_id, comment_id, added_at, added_by, source FROM coding_queue "
-            "ORDER BY queue_id",
-            self.connection,
+            "ORDER BY queue_id"
         )
+

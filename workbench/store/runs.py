@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,18 +9,16 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from workbench import events as catalogue
 from workbench.errors import StoreError
 
 _JSON_COLUMNS = ("params", "versions", "timings")
 
 
 class RunTables:
-    """Cluster runs in the project database (one connection, owned by the Store)."""
+    """Cluster runs (mixed into the store). A stored run is a record: it never changes."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
-
-    def add(
+    def add_run(
         self,
         record: dict[str, Any],
         comment_ids: Sequence[str],
@@ -29,90 +26,103 @@ class RunTables:
         probabilities: np.ndarray,
         layout: np.ndarray,
         clusters: Sequence[dict[str, Any]],
-        text_keys: Sequence[bytes] | None = None,
+        text_keys: Sequence[bytes] | None,
+        actor: str,
     ) -> int:
-        """Store a run with its members and clusters; returns the new run id.
+        """Store a run, its members, its clusters and its ``cluster`` event as one unit.
 
         ``text_keys`` (the cache keys of the texts clustered) let a later reader see
-        which comments were edited since. Call inside a transaction so that a run
-        lands whole or not at all.
+        which comments were edited since. Returns the new run id once committed.
         """
         values = {k: (orjson.dumps(v).decode() if k in _JSON_COLUMNS else v)
-                  for k, v in record.items()}
-        names = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cursor = self.connection.execute(
-            f"INSERT INTO cluster_runs ({names}) VALUES ({marks})", list(values.values())
-        )
-        run_id = int(cursor.lastrowid)
-        self.connection.executemany(
-            "INSERT INTO cluster_members (run_id, comment_id, cluster, probability, x, y, "
-            "text_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            zip(
-                [run_id] * len(comment_ids),
-                comment_ids,
-                labels.astype(int).tolist(),
-                probabilities.astype(float).tolist(),
-                layout[:, 0].astype(float).tolist(),
-                layout[:, 1].astype(float).tolist(),
-                list(text_keys) if text_keys is not None else [None] * len(comment_ids),
-                strict=True,
-            ),
-        )
-        self.connection.executemany(
-            "INSERT INTO clusters (run_id, cluster, size, keywords, exemplars) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [
-                (run_id, int(c["cluster"]), int(c["size"]),
-                 orjson.dumps(c["keywords"]).decode(), orjson.dumps(c["exemplars"]).decode())
-                for c in clusters
-            ],
-        )
-        return run_id
+                  for k, v in record.items()}  # fmt: skip
+        keys = list(text_keys) if text_keys is not None else [None] * len(comment_ids)
 
-    def list(self) -> pd.DataFrame:
+        def work() -> int:
+            run_id = self._insert_returning_id(
+                f"INSERT INTO cluster_runs ({', '.join(values)}) "
+                f"VALUES ({', '.join('?' for _ in values)}) RETURNING run_id",
+                list(values.values()),
+            )
+            self._bulk_insert(
+                "cluster_members",
+                ("run_id", "comment_id", "cluster", "probability", "x", "y", "text_key"),
+                list(zip(
+                    [run_id] * len(comment_ids), comment_ids, labels.astype(int).tolist(),
+                    probabilities.astype(float).tolist(), layout[:, 0].astype(float).tolist(),
+                    layout[:, 1].astype(float).tolist(), [_bytes(k) for k in keys], strict=True,
+                )),
+            )  # fmt: skip
+            self._bulk_insert(
+                "clusters",
+                ("run_id", "cluster", "size", "keywords", "exemplars"),
+                [(run_id, int(c["cluster"]), int(c["size"]),
+                  orjson.dumps(c["keywords"]).decode(), orjson.dumps(c["exemplars"]).decode())
+                 for c in clusters],
+            )  # fmt: skip
+            self._append(
+                catalogue.ClusterRunStored(
+                    run_id=run_id, params=record["params"], input_hash=record["input_hash"],
+                    clusters=int(record["clusters"]), outliers=int(record["outliers"]),
+                    model=record["model"],
+                ),
+                actor,
+            )
+            return run_id
+
+        return self.write(work)
+
+    def runs(self) -> pd.DataFrame:
         """Every run, oldest first, JSON columns decoded."""
-        frame = pd.read_sql_query("SELECT * FROM cluster_runs ORDER BY run_id", self.connection)
+        frame = self._frame("SELECT * FROM cluster_runs ORDER BY run_id")
         for column in _JSON_COLUMNS:
             frame[column] = frame[column].map(orjson.loads)
         return frame
 
-    def get(self, run_id: int | None = None) -> dict[str, Any]:
-        """One run's record (the newest when ``run_id`` is None)."""
+    def run(self, run_id: int | None = None) -> dict[str, Any]:
+        """One run's record (the newest when ``run_id`` is None).
+
+        Raises
+        ------
+        StoreError
+            If there is no run yet, or no run ``run_id`` (naming the known ones).
+        """
         if run_id is None:
-            row = self.connection.execute(
-                "SELECT run_id FROM cluster_runs ORDER BY run_id DESC LIMIT 1"
-            ).fetchone()
-            if row is None:
+            run_id = self._one("SELECT max(run_id) FROM cluster_runs")
+            if run_id is None:
                 raise StoreError("no cluster run yet: run `workbench cluster PROJECT` first")
-            run_id = int(row[0])
-        cursor = self.connection.execute("SELECT * FROM cluster_runs WHERE run_id = ?", (run_id,))
-        row = cursor.fetchone()
-        if row is None:
-            known = [r[0] for r in self.connection.execute("SELECT run_id FROM cluster_runs")]
+        frame = self._frame("SELECT * FROM cluster_runs WHERE run_id = ?", (int(run_id),))
+        if frame.empty:
+            known = [int(r[0]) for r in self._execute("SELECT run_id FROM cluster_runs")]
             raise StoreError(f"no cluster run {run_id}; known runs: {known or 'none'}")
-        record = dict(zip([d[0] for d in cursor.description], row, strict=True))
+        record = frame.iloc[0].to_dict()
+        record["run_id"] = int(record["run_id"])
         for column in _JSON_COLUMNS:
             record[column] = orjson.loads(record[column])
         return record
 
-    def members(self, run_id: int) -> pd.DataFrame:
+    def run_members(self, run_id: int) -> pd.DataFrame:
         """comment_id, cluster, probability, x, y and text_key of a run's comments."""
-        return pd.read_sql_query(
+        frame = self._frame(
             "SELECT comment_id, cluster, probability, x, y, text_key FROM cluster_members "
             "WHERE run_id = ?",
-            self.connection,
-            params=(run_id,),
+            (int(run_id),),
         )
+        frame["text_key"] = [_bytes(k) for k in frame["text_key"]]
+        return frame
 
-    def clusters(self, run_id: int) -> pd.DataFrame:
+    def run_clusters(self, run_id: int) -> pd.DataFrame:
         """cluster, size, keywords, exemplars of a run, outliers (-1) last."""
-        frame = pd.read_sql_query(
+        frame = self._frame(
             "SELECT cluster, size, keywords, exemplars FROM clusters WHERE run_id = ? "
-            "ORDER BY cluster = -1, cluster",
-            self.connection,
-            params=(run_id,),
+            "ORDER BY CASE WHEN cluster = -1 THEN 1 ELSE 0 END, cluster",
+            (int(run_id),),
         )
         for column in ("keywords", "exemplars"):
             frame[column] = frame[column].map(orjson.loads)
         return frame
+
+
+def _bytes(value: Any) -> bytes | None:
+    """A stored key as ``bytes`` (PostgreSQL returns ``memoryview`` for ``bytea``)."""
+    return None if value is None else bytes(value)

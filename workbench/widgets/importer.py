@@ -41,8 +41,13 @@ ROLES: tuple[tuple[str, str], ...] = (
     ("parent", "Parent column"),
 )
 _NONE = ""
+#: Choices of the date-order menu: label, :attr:`ColumnMapping.date_order` value.
+DATE_ORDER_CHOICES: tuple[tuple[str, str], ...] = (
+    ("Automatic (from the dates that read one way)", "auto"),
+    ("Day first (25/11/2026)", "day-first"),
+    ("Month first (11/25/2026)", "month-first"),
+)
 _LABEL_STYLE = {"description_width": "110px"}
-
 
 
 def _enable_import(view: ImportView) -> None:
@@ -63,7 +68,8 @@ class ImportView:
         The root widget (displaying the view displays this).
     upload, format, import_button, error_banner, summary, preview
         The parts tests and callers drive or read; ``mapping`` holds the column
-        dropdowns by role and ``mapping_box`` the box around them.
+        dropdowns by role, ``date_order`` the time column's date order
+        (:data:`DATE_ORDER_CHOICES`) and ``mapping_box`` the box around them.
     """
 
     def __init__(self, session: ImportSession) -> None:
@@ -82,13 +88,20 @@ class ImportView:
             )
             for role, label in ROLES
         }
-        self.dayfirst = w.Checkbox(value=False, description="Dates are day first (25/11/2026)")
+        self.date_order = w.Dropdown(
+            options=list(DATE_ORDER_CHOICES),
+            value="auto",
+            description="Date order",
+            style=_LABEL_STYLE,
+        )
         mapping_help = w.HTML(
             "<b>Column mapping</b>: this is a generic table. Say which column holds the "
-            "comment text; the others are optional. Unmapped columns are kept as extras."
+            "comment text; the others are optional. Unmapped columns are kept as extras. "
+            "A date that contradicts the column's date order is imported without a time "
+            "(its value kept as an extra) and noted."
         )
         self.mapping_box = w.VBox(
-            [mapping_help, *self.mapping.values(), self.dayfirst],
+            [mapping_help, *self.mapping.values(), self.date_order],
             layout=w.Layout(display="none", border="1px solid #ddd", padding="6px"),
         )
         self.import_button = w.Button(
@@ -160,7 +173,7 @@ class ImportView:
         if self.session.needs_mapping(self.format.value):
             chosen = {role: dropdown.value for role, dropdown in self.mapping.items()}
             mapping = self.session.mapping(
-                chosen.pop("text"), dayfirst=self.dayfirst.value, **chosen
+                chosen.pop("text"), date_order=self.date_order.value, **chosen
             )
         self.render(self.session.run(self.format.value, mapping, progress=self._progress))
 

@@ -1,0 +1,433 @@
+"""SQL for imports and comments: storing, re-importing, threading, reading.
+
+Known values survive: on a re-import, a later copy of a comment that lacks a value
+(score, title, author, time, attributes...) never erases what an earlier export
+gave, attributes are merged key by key, a permalink once known is kept, and a copy
+that says ``[deleted]`` never wipes the text. Whenever a content column does change,
+the database keeps the previous state of the whole row in ``comment_revisions``
+(see :meth:`CommentTables.comment_versions`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+import pandas as pd
+
+from workbench import events as catalogue
+from workbench.frames import COMMENT_COLUMN_NAMES, COMMENT_COLUMNS
+from workbench.store.base import utc_now
+
+#: Columns written by :meth:`CommentTables.add_comments`, in order.
+INSERT_COLUMNS: tuple[str, ...] = tuple(c for c in COMMENT_COLUMN_NAMES if c != "import_id")
+
+#: Content columns: a change to any of them leaves a revision behind.
+REVISED_COLUMNS: tuple[str, ...] = (
+    "kind", "parent_id", "author", "author_pseudonym", "created_at", "title", "text",
+    "text_raw", "score", "url", "is_deleted", "attributes",
+)  # fmt: skip
+
+#: Columns compared to decide whether a re-imported copy changes a row.
+COMPARED_COLUMNS: tuple[str, ...] = (*REVISED_COLUMNS, "thread_id", "depth", "lang")
+
+
+class CommentTables:
+    """Imports, comments, gaps and skipped records (mixed into the store)."""
+
+    # -- the upsert ---------------------------------------------------------------------
+
+    def _merged(self, name: str) -> str:
+        """SQL for the value column ``name`` takes when a stored comment comes again."""
+        old, new = f"comments.{name}", f"excluded.{name}"
+        if name in ("text", "text_raw"):
+            # A deleted copy never wipes text captured earlier; an unchanged text
+            # keeps its known raw form.
+            keep_old = "excluded.is_deleted <> 0 AND comments.is_deleted = 0"
+            if name == "text":
+                return f"CASE WHEN {keep_old} THEN {old} ELSE {new} END"
+            same_text = f"excluded.text {self.DISTINCT} comments.text"
+            return (
+                f"CASE WHEN {keep_old} THEN {old} "
+                f"WHEN NOT ({same_text}) THEN COALESCE({new}, {old}) ELSE {new} END"
+            )
+        if name == "is_deleted":
+            return f"{self.GREATEST}({new}, {old})"
+        if name == "url":  # a permalink, once known, stays (later copies may only guess)
+            return f"COALESCE({old}, {new})"
+        if name == "attributes":
+            return self._merge_json(old, new)
+        if name in ("thread_id", "kind"):
+            return new
+        return f"COALESCE({new}, {old})"
+
+    def _merge_json(self, old: str, new: str) -> str:
+        """SQL merging two JSON-object columns key by key (new keys win)."""
+        return (
+            f"CASE WHEN {new} IS NULL THEN {old} WHEN {old} IS NULL THEN {new} "
+            f"ELSE json_patch({old}, {_without_nulls(new)}) END"
+        )
+
+    def _compared(self, side: str, name: str) -> str:
+        return f"{side}.{name}"
+
+    def upsert_sql(self, source: str | None = None) -> str:
+        """``INSERT ... ON CONFLICT DO UPDATE`` that changes a row only where it differs.
+
+        ``source`` is a ``SELECT`` to insert from; ``None`` inserts one row of
+        parameters.
+        """
+        columns = (*INSERT_COLUMNS, "import_id", "last_import_id")
+        updates = [
+            f"{name} = {self._merged(name)}"
+            for name in INSERT_COLUMNS
+            if name not in ("comment_id", "platform", "source_format")
+        ]
+        updates.append("last_import_id = excluded.last_import_id")
+        old = ", ".join(self._compared("comments", c) for c in COMPARED_COLUMNS)
+        new = ", ".join(self._compared_merged(c) for c in COMPARED_COLUMNS)
+        values = source or f"VALUES ({', '.join('?' * len(columns))})"
+        return (
+            f"INSERT INTO comments ({', '.join(columns)}) {values} "
+            f"ON CONFLICT (comment_id) DO UPDATE SET {', '.join(updates)} "
+            f"WHERE ({old}) {self.DISTINCT} ({new})"
+        )
+
+    def _compared_merged(self, name: str) -> str:
+        return self._merged(name)
+
+    def insert_sql(self) -> str:
+        """Plain ``INSERT`` of one new comment row of parameters."""
+        columns = (*INSERT_COLUMNS, "import_id", "last_import_id")
+        return (
+            f"INSERT INTO comments ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+
+    # -- imports ------------------------------------------------------------------------
+
+    def begin_import(self, file: str, format: str, actor: str) -> int:
+        """Register an import of one file (inside the import's unit); returns its id."""
+        return self._insert_returning_id(
+            "INSERT INTO imports (at, actor, file, file_sha256, format) "
+            "VALUES (?, ?, ?, '', ?) RETURNING import_id",
+            (utc_now(), actor, file, format),
+        )
+
+    def finish_import(self, report: catalogue.FileImported, actor: str) -> int:
+        """Store an import's final counts and its event together; returns the event id."""
+
+        def work() -> int:
+            self._execute(
+                "UPDATE imports SET file_sha256 = ?, rows_read = ?, new = ?, updated = ?, "
+                "duplicate = ? WHERE import_id = ?",
+                (report.sha256, report.rows, report.new, report.updated, report.duplicate,
+                 report.import_id),
+            )
+            return self._append(report, actor)
+
+        return self.write(work)
+
+    def add_comments(self, columns: dict[str, list], import_id: int) -> tuple[int, int]:
+        """Store comments given as columns; returns ``(new, updated)`` row counts.
+
+        Ids not yet stored (the common case) go through a plain ``INSERT``; only
+        ids already present, or repeated within the batch, take the upsert
+        (:meth:`upsert_sql`), which changes a row only where something differs. So
+        ``len - new - updated`` rows were exact duplicates.
+        """
+        ids = columns["comment_id"]
+        n = len(ids)
+        if not n:
+            return 0, 0
+        known = self._stored_ids(ids)
+        imports = [import_id] * n
+        rows = zip(*(columns[c] for c in INSERT_COLUMNS), imports, imports, strict=True)
+        if not known and len(set(ids)) == n:
+            self._executemany(self.insert_sql(), rows)
+            return n, 0
+        fresh, again = [], []
+        for cid, row in zip(ids, rows, strict=True):
+            if cid in known:
+                again.append(row)
+            else:
+                fresh.append(row)
+                known.add(cid)
+        self._executemany(self.insert_sql(), fresh)
+        updated = self._executemany(self.upsert_sql(), again) if again else 0
+        return len(fresh), updated
+
+    def _stored_ids(self, ids: list[str]) -> set[str]:
+        """The subset of ``ids`` already in the comments table."""
+        found = self._execute(
+            f"SELECT comment_id FROM comments WHERE comment_id IN {self.TEXT_LIST}",
+            (self._list(ids),),
+        ).fetchall()
+        return {row[0] for row in found}
+
+    def add_gaps(self, gaps: Iterable[dict[str, Any]], import_id: int) -> int:
+        """Record gaps (hidden or continued replies); returns how many were new."""
+        rows = []
+        for gap in gaps:
+            children = sorted(gap.get("children") or [])
+            key_text = "\x1f".join(
+                [gap["kind"], gap.get("thread_id") or "", gap.get("parent_id") or "", *children]
+            )
+            rows.append((
+                hashlib.sha1(key_text.encode()).hexdigest(), gap["platform"], gap["thread_id"],
+                gap.get("parent_id"), gap["kind"], gap.get("count"),
+                orjson.dumps(children).decode() if children else None, import_id,
+            ))  # fmt: skip
+        if not rows:
+            return 0
+        return self._executemany(
+            "INSERT INTO gaps (gap_key, platform, thread_id, parent_id, kind, count, children, "
+            "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            rows,
+        )
+
+    def add_skipped(self, skipped: Iterable[tuple[str, str]], sha256: str, import_id: int) -> int:
+        """Record records deliberately not imported; returns how many were new."""
+        rows = [(reason, reference, sha256, import_id) for reason, reference in skipped]
+        if not rows:
+            return 0
+        return self._executemany(
+            "INSERT INTO skipped (reason, reference, file_sha256, import_id) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            rows,
+        )
+
+    def fill_depths(self) -> int:
+        """Derive unknown depths from the reply tree; returns how many were filled.
+
+        Starting from comments of unknown depth whose parent's depth is known, one
+        recursive query walks down their replies, so each row is visited once however
+        deep the tree. Reply loops in bad data stop at depth 100,000.
+        """
+        self._execute(
+            "CREATE TEMP TABLE IF NOT EXISTS depth_fill (comment_id TEXT PRIMARY KEY, depth INT)"
+        )
+        self._execute("DELETE FROM depth_fill")
+        self._execute(
+            "INSERT INTO depth_fill (comment_id, depth) "
+            "WITH RECURSIVE found(comment_id, depth) AS ("
+            " SELECT c.comment_id, p.depth + 1 FROM comments AS c"
+            "  JOIN comments AS p ON p.comment_id = c.parent_id"
+            "  WHERE c.depth IS NULL AND p.depth IS NOT NULL"
+            " UNION ALL"
+            " SELECT c.comment_id, f.depth + 1 FROM found AS f"
+            "  JOIN comments AS c ON c.parent_id = f.comment_id AND c.depth IS NULL"
+            "  WHERE f.depth < 100000"
+            ") SELECT comment_id, depth FROM found WHERE true ON CONFLICT DO NOTHING"
+        )
+        cursor = self._execute(
+            "UPDATE comments SET depth = ("
+            " SELECT d.depth FROM depth_fill AS d WHERE d.comment_id = comments.comment_id)"
+            " WHERE depth IS NULL AND comment_id IN (SELECT comment_id FROM depth_fill)"
+        )
+        filled = max(cursor.rowcount, 0)
+        self._execute("DELETE FROM depth_fill")
+        return filled
+
+    def rethread(self, import_ids: Iterable[int], max_levels: int = 1000) -> int:
+        """Put comments of the given imports into their parent's thread.
+
+        A file sometimes holds a reply without the conversation above it (an X
+        archive, a YouTube reply page, a Mastodon outbox); its loader then names the
+        thread as best it can. Once the parent is stored, from this import or an
+        earlier one, the reply joins the parent's thread, level by level, and its
+        depth is cleared so that :meth:`fill_depths` derives it from the parent.
+
+        Returns
+        -------
+        int
+            How many rows changed thread.
+        """
+        wanted = sorted(set(import_ids))
+        if not wanted:
+            return 0
+        total = 0
+        parent_thread = (
+            "(SELECT p.thread_id FROM comments AS p WHERE p.comment_id = comments.parent_id)"
+        )
+        for _ in range(max_levels):
+            cursor = self._execute(
+                f"UPDATE comments SET thread_id = {parent_thread}, depth = NULL"
+                f" WHERE last_import_id IN {self.INT_LIST}"
+                f" AND parent_id IS NOT NULL AND thread_id <> {parent_thread}",
+                (self._list(wanted),),
+            )
+            if cursor.rowcount <= 0:
+                break
+            total += cursor.rowcount
+        return total
+
+    # -- languages ----------------------------------------------------------------------
+
+    def texts_missing_language(self, after: int, limit: int) -> list[tuple[int, str]]:
+        """Up to ``limit`` ``(row, text)`` pairs lacking a language, stored after ``after``."""
+        return self._execute(
+            f"SELECT {self.ROW}, text FROM comments WHERE lang IS NULL AND {self.ROW} > ? "
+            f"ORDER BY {self.ROW} LIMIT ?",
+            (after, limit),
+        ).fetchall()
+
+    def set_languages(self, pairs: list[tuple[int, str | None]]) -> None:
+        """Store detected languages; ``None`` marks a text as undetectable (``und``)."""
+        self.write(lambda: self._executemany(
+            f"UPDATE comments SET lang = ? WHERE {self.ROW} = ?",
+            [(lang or "und", row) for row, lang in pairs],
+        ))
+
+    # -- reading ------------------------------------------------------------------------
+
+    def comments(
+        self,
+        *,
+        private: bool = False,
+        thread_id: str | None = None,
+        import_ids: Iterable[int] | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Stored comments as a comments frame (see :mod:`workbench.frames`).
+
+        Parameters
+        ----------
+        private : bool, default False
+            Include the raw ``author`` column. Off by default so that frames handed
+            around for analysis carry pseudonyms only.
+        thread_id : str, optional
+            Only this thread.
+        import_ids : iterable of int, optional
+            Only comments stored or last changed by these imports.
+        limit : int, optional
+            At most this many rows (in storage order).
+        """
+        sql = f"SELECT {', '.join(COMMENT_COLUMN_NAMES)} FROM comments"
+        clauses: list[str] = []
+        params: list[Any] = []
+        if thread_id is not None:
+            clauses.append("thread_id = ?")
+            params.append(thread_id)
+        if import_ids is not None:
+            wanted = self._list(sorted(set(import_ids)))
+            clauses.append(f"(import_id IN {self.INT_LIST} OR last_import_id IN {self.INT_LIST})")
+            params.extend([wanted, wanted])
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += f" ORDER BY {self.ROW}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        frame = self._frame(sql, params)
+        typed = _typed_comments(frame)
+        if not private:
+            typed["author"] = pd.Series(pd.NA, index=typed.index, dtype="string")
+        return typed
+
+    def comment_versions(self, comment_id: str, *, private: bool = False) -> pd.DataFrame:
+        """Every state a comment has been stored in, oldest first.
+
+        Each earlier state is a row of ``comment_revisions`` (the whole row as it was,
+        ``import_id`` the import it came from, ``changed`` the columns the next
+        state changed); the last row is the comment as stored now. So "what did
+        this comment look like in the first export" is ``comment_versions(id).iloc[0]``.
+        Revisions written before schema version 3 kept only the text; their other
+        columns are empty.
+        """
+        columns = ", ".join(REVISED_COLUMNS)
+        earlier = self._frame(
+            f"SELECT revision_id, {columns}, import_id, replaced_by, changed "
+            "FROM comment_revisions WHERE comment_id = ? ORDER BY revision_id",
+            (comment_id,),
+        )
+        now = self._frame(
+            f"SELECT NULL AS revision_id, {columns}, last_import_id AS import_id, "
+            "NULL AS replaced_by, NULL AS changed FROM comments WHERE comment_id = ?",
+            (comment_id,),
+        )
+        frame = pd.concat([earlier, now], ignore_index=True) if len(earlier) else now
+        frame["changed"] = [orjson.loads(c) if isinstance(c, str) else [] for c in frame["changed"]]
+        frame.insert(0, "comment_id", comment_id)
+        if not private:
+            frame["author"] = None
+        return frame
+
+    def imports(self) -> pd.DataFrame:
+        """The imports table, oldest first."""
+        return self._frame("SELECT * FROM imports ORDER BY import_id")
+
+    def stats(self) -> dict[str, Any]:
+        """Counts describing the project's data."""
+        query = self._execute
+        comments, threads, authors = query(
+            "SELECT count(*), count(DISTINCT thread_id), count(DISTINCT author_pseudonym) "
+            "FROM comments"
+        ).fetchone()
+        by_platform = dict(query(
+            "SELECT platform, count(*) FROM comments GROUP BY platform ORDER BY platform"
+        ).fetchall())
+        by_kind = dict(query("SELECT kind, count(*) FROM comments GROUP BY kind").fetchall())
+        deleted = self._one("SELECT count(*) FROM comments WHERE is_deleted <> 0")
+        gap_rows = query(
+            "SELECT kind, count(*), CAST(coalesce(sum(count), 0) AS BIGINT) FROM gaps "
+            "GROUP BY kind"
+        ).fetchall()
+        skipped = dict(query(
+            "SELECT reason, count(*) FROM skipped GROUP BY reason ORDER BY reason"
+        ).fetchall())
+        languages = dict(query(
+            "SELECT coalesce(lang, 'pending'), count(*) FROM comments "
+            "GROUP BY coalesce(lang, 'pending') ORDER BY count(*) DESC"
+        ).fetchall())
+        return {
+            "comments": int(comments),
+            "threads": int(threads),
+            "authors": int(authors),
+            "posts": int(by_kind.get("post", 0)),
+            "deleted": int(deleted),
+            "platforms": {k: int(v) for k, v in by_platform.items()},
+            "languages": {k: int(v) for k, v in languages.items()},
+            "gaps": {kind: {"stubs": int(n), "hidden_items": int(hidden)}
+                     for kind, n, hidden in gap_rows},
+            "skipped": {k: int(v) for k, v in skipped.items()},
+            "revisions": self.count("comment_revisions"),
+            "imports": self.count("imports"),
+            "schema_version": self.schema_version,
+            "database": self.dialect,
+        }
+
+
+def _without_nulls(column: str) -> str:
+    """SQLite SQL for the JSON object in ``column`` less its ``null`` members.
+
+    ``json_patch`` deletes a key patched with ``null``; a later copy that lacks a
+    value must not erase it, so nulls are dropped from the patch first.
+    """
+    value = (
+        "CASE type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') "
+        "WHEN 'object' THEN json(value) WHEN 'array' THEN json(value) ELSE value END"
+    )
+    return (
+        f"(SELECT coalesce(json_group_object(key, {value}), '{{}}') "
+        f"FROM json_each({column}) WHERE type <> 'null')"
+    )
+
+
+def _typed_comments(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a raw comments query result the canonical dtypes of :mod:`workbench.frames`."""
+    for column in COMMENT_COLUMNS:
+        values = frame[column.name]
+        if column.name == "created_at":
+            frame[column.name] = pd.to_datetime(values, utc=True, format="ISO8601").astype(
+                column.dtype
+            )
+        elif column.name == "is_deleted":
+            frame[column.name] = values.astype(bool).astype(column.dtype)
+        elif column.dtype == "Int64":
+            frame[column.name] = pd.to_numeric(values).astype("Int64")
+        else:
+            frame[column.name] = values.astype(column.dtype)
+    frame.loc[frame["lang"] == "und", "lang"] = pd.NA
+    return frame
