@@ -176,7 +176,9 @@ def measure(kind: str, path: Path, database: str | None = None) -> dict:
     command = [sys.executable, __file__, "--child", kind, str(path)]
     if database:
         command += ["--database", database]
-    out = subprocess.run(command, check=True, capture_output=True, text=True)
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"{kind} failed (exit status {out.returncode}):\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -288,7 +290,7 @@ def _ratios(report: dict, lines: int, small: int) -> dict[str, float]:
 
     def ratio(name: str, top: str, bottom: str, key: str = "seconds",
               bottom_key: str | None = None) -> None:
-        if top in big and bottom in big:
+        if top in big and bottom in big and key in big[top]:
             ratios[name] = big[top][key] / big[bottom][bottom_key or key]
 
     for kind in IMPORTS:

@@ -346,3 +346,28 @@ def test_queue_add_writes_rows_and_event_together(store_url, tmp_path, data_dir)
     assert len(store.queue()) == 3
     assert [r.event.added for r in store.read_events("queue-add")] == [2, 1]
     project.close()
+
+
+def test_durable_units_commit_with_full_sync(tmp_path: Path, data_dir: Path, monkeypatch) -> None:
+    """Coding-grade writes (the queue now, codings next) sync fully; imports need not."""
+    from workbench.store import sqlite as sqlite_module
+
+    synced: list[Path] = []
+    real_fsync = sqlite_module._fsync
+    monkeypatch.setattr(sqlite_module, "_fsync", lambda p: (synced.append(p), real_fsync(p)))
+    with Project.init(tmp_path / "study", actor="tester") as project:
+        statements: list[str] = []
+        project.store.connection.set_trace_callback(statements.append)
+        project.import_files([data_dir / "project" / "dump_a.ndjson"])
+        assert not any("synchronous = FULL" in s for s in statements)
+        statements.clear()
+        project.store.queue_add(project.store.comments()["comment_id"][:1], "s", "tester")
+        full = statements.index("PRAGMA synchronous = FULL")
+        assert statements[full + 1] == "BEGIN IMMEDIATE"
+        assert statements.index("COMMIT") < statements.index("PRAGMA synchronous = NORMAL")
+        statements.clear()
+        with project.store.unit_of_work():  # an inner durable unit makes the commit durable
+            project.store.queue_add(project.store.comments()["comment_id"][1:2], "s", "tester")
+        assert "COMMIT" in statements and project.store.count("coding_queue") == 2
+        assert [p.name for p in synced] == ["workbench.sqlite-wal"], "the log is flushed"
+        assert project.store._one("PRAGMA synchronous") == 1, "back to NORMAL afterwards"

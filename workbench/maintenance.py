@@ -29,7 +29,7 @@ from workbench import settings as settings_module
 from workbench.errors import ProjectError
 from workbench.project import KEY_FILE, Project
 from workbench.store import open_store
-from workbench.store.base import mask_url
+from workbench.store.pgtools import mask_url
 from workbench.store.transfer import copy_store, table_counts
 
 MANIFEST = "manifest.json"

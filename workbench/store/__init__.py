@@ -13,8 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.errors import ProjectError
-from workbench.store.base import SqlStore, mask_url, utc_now
+from workbench.store.base import SqlStore, utc_now
 from workbench.store.migrations import SCHEMA_VERSION
+from workbench.store.pgtools import mask_url
 from workbench.store.tables import Store
 
 #: URL schemes :func:`open_store` understands.

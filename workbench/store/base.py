@@ -36,17 +36,6 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def mask_url(url: str) -> str:
-    """``url`` with any password replaced by ``***`` (for messages and events)."""
-    if "://" not in url or "@" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    credentials, host = rest.rsplit("@", 1)
-    if ":" in credentials:
-        credentials = credentials.split(":", 1)[0] + ":***"
-    return f"{scheme}://{credentials}@{host}"
-
-
 class SqlStore:
     """A project database: SQL shared by both dialects, one connection, units of work.
 
@@ -237,6 +226,14 @@ class SqlStore:
         ``columns`` maps table to id column. SQLite's ``INTEGER PRIMARY KEY``
         already continues after the largest id.
         """
+
+    def _require_unit(self, step: str) -> None:
+        """Refuse an import step run outside a unit of work (it would commit piecemeal)."""
+        if not self.in_unit:
+            raise StoreError(
+                f"{step} is a step of an import and must run inside a unit of work "
+                "(`with store.unit_of_work(bulk=True):`, as Project.import_files does)"
+            )
 
     @property
     def in_unit(self) -> bool:

@@ -110,6 +110,7 @@ class CommentTables:
 
     def begin_import(self, file: str, format: str, actor: str) -> int:
         """Register an import of one file (inside the import's unit); returns its id."""
+        self._require_unit("begin_import")
         return self._insert_returning_id(
             "INSERT INTO imports (at, actor, file, file_sha256, format) "
             "VALUES (?, ?, ?, '', ?) RETURNING import_id",
@@ -138,6 +139,7 @@ class CommentTables:
         (:meth:`upsert_sql`), which changes a row only where something differs. So
         ``len - new - updated`` rows were exact duplicates.
         """
+        self._require_unit("add_comments")
         ids = columns["comment_id"]
         n = len(ids)
         if not n:
@@ -169,6 +171,7 @@ class CommentTables:
 
     def add_gaps(self, gaps: Iterable[dict[str, Any]], import_id: int) -> int:
         """Record gaps (hidden or continued replies); returns how many were new."""
+        self._require_unit("add_gaps")
         rows = []
         for gap in gaps:
             children = sorted(gap.get("children") or [])
@@ -190,6 +193,7 @@ class CommentTables:
 
     def add_skipped(self, skipped: Iterable[tuple[str, str]], sha256: str, import_id: int) -> int:
         """Record records deliberately not imported; returns how many were new."""
+        self._require_unit("add_skipped")
         rows = [(reason, reference, sha256, import_id) for reason, reference in skipped]
         if not rows:
             return 0
@@ -206,6 +210,7 @@ class CommentTables:
         recursive query walks down their replies, so each row is visited once however
         deep the tree. Reply loops in bad data stop at depth 100,000.
         """
+        self._require_unit("fill_depths")
         self._execute(
             "CREATE TEMP TABLE IF NOT EXISTS depth_fill (comment_id TEXT PRIMARY KEY, depth INT)"
         )
@@ -245,6 +250,7 @@ class CommentTables:
         int
             How many rows changed thread.
         """
+        self._require_unit("rethread")
         wanted = sorted(set(import_ids))
         if not wanted:
             return 0

@@ -23,8 +23,8 @@ from workbench import events as catalogue
 from workbench.errors import ProjectError, StoreError
 from workbench.store import migrations as schema
 from workbench.store import pgtools
-from workbench.store.base import mask_url
 from workbench.store.comments import INSERT_COLUMNS
+from workbench.store.pgtools import mask_url
 from workbench.store.tables import Store
 
 #: Key of the advisory lock that serialises schema upgrades of one database.
@@ -176,6 +176,7 @@ class PostgresStore(Store):
         repeated within the batch, are copied into a staging table and upserted
         from there, one generation at a time (an upsert may touch a row once).
         """
+        self._require_unit("add_comments")
         ids = columns["comment_id"]
         if not ids:
             return 0, 0
