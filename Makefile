@@ -1,7 +1,7 @@
 # Thread Workbench: one entry point for setting up, running, testing and measuring.
 #   make demo   - set up, build the demo project, open JupyterLab on notebooks/
 #   make test   - set up and run the whole test suite
-#   make bench  - benchmarks (see benchmarks/README.md): bench-import, bench-embed
+#   make bench  - benchmarks (see benchmarks/README.md): bench-import, bench-store, bench-embed
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,7 +11,7 @@ DEMO_PROJECT ?= demo-project
 PORT   ?= 8888
 JUPYTER_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup demo lab test lint bench bench-import bench-embed clean
+.PHONY: setup demo lab test lint bench bench-import bench-store bench-embed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +39,14 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	$(PIP) install --quiet -c constraints.txt -e '.[notebook,dev,bench]'
 	touch $@
 
-bench: bench-import bench-embed
+bench: bench-import bench-store bench-embed
 
 bench-import: setup
 	$(BIN)/python benchmarks/bench_import.py
+
+# 16 writers for 60 s and 100 killed imports, on SQLite and PostgreSQL (about 20 minutes).
+bench-store: setup
+	$(BIN)/python benchmarks/bench_store.py
 
 # BENCH_N comments (default 100,000: about 30 minutes on 2 cores).
 BENCH_N ?= 100000

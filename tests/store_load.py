@@ -7,7 +7,7 @@ would be: it opens the project, and for ``seconds`` queues one comment at a time
 the comment id to its log, so the log is exactly the writes acknowledged to a user;
 none of them may be missing afterwards. Run as::
 
-    python -m tests.store_load writer PROJECT SECONDS LOG INDEX WRITERS
+    python -m tests.store_load writer PROJECT SECONDS LOG INDEX WRITERS [START_AT]
     python -m tests.store_load import PROJECT FILE BATCH_SIZE
 """
 
@@ -39,11 +39,18 @@ def write_reddit_export(path: Path, count: int, prefix: str) -> list[str]:
     return ids
 
 
-def start_writer(project: Path, seconds: float, log: Path, index: int, writers: int):
-    """Start one writer process (see the module docstring)."""
+def start_writer(project: Path, seconds: float, log: Path, index: int, writers: int,
+                 start_at: float | None = None):
+    """Start one writer process (see the module docstring).
+
+    With ``start_at`` (a ``time.time()`` value) the writer opens the project, then
+    waits until that moment before its ``seconds`` begin, so that writers started
+    one after another all write at once (one that is ready late starts at once).
+    """
+    extra = [] if start_at is None else [repr(float(start_at))]
     return subprocess.Popen(
         [sys.executable, "-m", "tests.store_load", "writer", str(project), str(seconds),
-         str(log), str(index), str(writers)],
+         str(log), str(index), str(writers), *extra],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
 
@@ -58,11 +65,16 @@ def acknowledged(logs: list[Path]) -> set[str]:
 
 
 def summaries(logs: list[Path]) -> list[dict]:
-    """Each finished writer's summary: writes done, errors met, latencies (seconds)."""
+    """Each finished writer's summary: writes done, errors met, latencies (seconds).
+
+    Also ``ids`` (how many comments it had to queue; ``done`` reaching it means it
+    ran out before its time was up), ``started`` and ``ended`` (``time.time()``).
+    """
     return [json.loads(log.with_suffix(".json").read_text()) for log in logs]
 
 
-def _writer(project_root: str, seconds: str, log_path: str, index: str, writers: str) -> None:
+def _writer(project_root: str, seconds: str, log_path: str, index: str, writers: str,
+            start_at: str | None = None) -> None:
     from workbench.project import Project
 
     n, step = int(index), int(writers)
@@ -70,22 +82,27 @@ def _writer(project_root: str, seconds: str, log_path: str, index: str, writers:
     latencies: list[float] = []
     with Project.open(project_root, overrides={"actor": f"writer{n}"}) as project:
         ids = project.store.comments()["comment_id"].tolist()[n::step]
+        if start_at is not None:
+            time.sleep(max(0.0, float(start_at) - time.time()))
+        started = time.time()
         deadline = time.monotonic() + float(seconds)
         with open(log_path, "w", encoding="utf-8") as log:
             for comment_id in ids:
                 if time.monotonic() >= deadline:
                     break
-                started = time.perf_counter()
+                began = time.perf_counter()
                 try:
                     project.store.queue_add([comment_id], f"writer {n}", f"writer{n}")
                 except Exception as exc:  # noqa: BLE001 - every failure is counted, none hidden
                     errors.append(f"{type(exc).__name__}: {exc}")
                     continue
-                latencies.append(time.perf_counter() - started)
+                latencies.append(time.perf_counter() - began)
                 log.write(comment_id + "\n")
                 log.flush()
                 os.fsync(log.fileno())
-    summary = {"writer": n, "done": len(latencies), "errors": errors, "latencies": latencies}
+        ended = time.time()
+    summary = {"writer": n, "done": len(latencies), "errors": errors, "latencies": latencies,
+               "ids": len(ids), "started": started, "ended": ended}
     Path(log_path).with_suffix(".json").write_text(json.dumps(summary))
 
 
@@ -116,6 +133,6 @@ def _import(project_root: str, export: str, batch_size: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "writer":
-        _writer(*sys.argv[2:7])
+        _writer(*sys.argv[2:8])
     elif sys.argv[1] == "import":
         _import(*sys.argv[2:5])

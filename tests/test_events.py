@@ -25,6 +25,12 @@ EXAMPLES: list[catalogue.Event] = [
     catalogue.SchemaUpgraded(from_version=1, to_version=3, migrations=["0002_x.sql"]),
     catalogue.ProjectRestored(backup="/b", taken_at="2026-12-05T10:00:00Z",
                               counts={"comments": 4}),
+    catalogue.CodebookRevised(version=2, codebook_id="qi", operation="merge", action_id=4,
+                              codes=["a", "b", "c"], codings_removed=3, codings_added=2),
+    catalogue.CodingsAdded(action_id=5, codings=3, coders=["ann"], codebook_version=2),
+    catalogue.CodingsRemoved(action_id=6, codings=1),
+    catalogue.ActionUndone(action_id=7, undone=6, codings_restored=1, codings_removed=0),
+    catalogue.MemoAdded(memo_id=1, target_kind="code", target_id="trust", action_id=8),
 ]  # fmt: skip
 
 

@@ -98,3 +98,39 @@ class ClusterError(WorkbenchError):
 
 class EventError(StoreError):
     """A stored event does not fit the catalogue (unknown kind, bad or newer payload)."""
+
+
+class CodebookError(WorkbenchError):
+    """A codebook is invalid, or a revision of it cannot be made.
+
+    Parameters
+    ----------
+    problem : str
+        What was wrong, quoting the offending value, and how to fix it.
+    path : str or Path, optional
+        The codebook file.
+    line : int, optional
+        1-based line in that file.
+    code_id : str, optional
+        The code at fault.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        code_id: str | None = None,
+    ) -> None:
+        self.problem, self.path, self.line, self.code_id = problem, path, line, code_id
+        where = [str(path)] if path else []
+        if line is not None:
+            where.append(f"line {line}")
+        if code_id:
+            where.append(f"code {code_id!r}")
+        super().__init__(f"{', '.join(where)}: {problem}" if where else problem)
+
+
+class CodingError(WorkbenchError):
+    """A coding cannot be stored or read (unknown comment or code, bad span, bad row)."""

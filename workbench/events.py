@@ -24,11 +24,16 @@ from workbench.errors import EventError
 
 __all__ = [
     "EVENT_KINDS",
+    "ActionUndone",
     "ClusterRunStored",
+    "CodebookRevised",
+    "CodingsAdded",
+    "CodingsRemoved",
     "CommentsQueued",
     "CommentsEmbedded",
     "Event",
     "FileImported",
+    "MemoAdded",
     "ProjectCreated",
     "ProjectRestored",
     "RecordedEvent",
@@ -234,6 +239,69 @@ class ProjectRestored(Event):
     backup: str
     taken_at: str
     counts: dict[str, int]
+
+
+@event_kind
+@dataclass(frozen=True)
+class CodebookRevised(Event):
+    """A codebook version was stored: adopted, revised (add, merge, ...) or undone."""
+
+    KIND: ClassVar[str] = "codebook-revised"
+    version: int
+    codebook_id: str
+    operation: str
+    action_id: int
+    rationale: str = ""
+    codes: list[str] = field(default_factory=list)
+    codings_removed: int = 0
+    codings_added: int = 0
+
+
+@event_kind
+@dataclass(frozen=True)
+class CodingsAdded(Event):
+    """Codings were stored (``kind``: code, bulk or import) as one action."""
+
+    KIND: ClassVar[str] = "codings-added"
+    action_id: int
+    codings: int
+    coders: list[str]
+    codebook_version: int
+    kind: str = "code"
+
+
+@event_kind
+@dataclass(frozen=True)
+class CodingsRemoved(Event):
+    """Codings were removed (their rows kept) as one action."""
+
+    KIND: ClassVar[str] = "codings-removed"
+    action_id: int
+    codings: int
+
+
+@event_kind
+@dataclass(frozen=True)
+class ActionUndone(Event):
+    """A coding action was undone: its codings changed back exactly."""
+
+    KIND: ClassVar[str] = "action-undone"
+    action_id: int
+    undone: int
+    codings_restored: int
+    codings_removed: int
+
+
+@event_kind
+@dataclass(frozen=True)
+class MemoAdded(Event):
+    """A memo was attached to a code, thread, comment or the project."""
+
+    KIND: ClassVar[str] = "memo-added"
+    memo_id: int
+    target_kind: str
+    target_id: str
+    action_id: int
 
 
 # -- reading back -------------------------------------------------------------------------

@@ -80,6 +80,61 @@ class _Decompressed(io.BufferedIOBase):
         super().close()
 
 
+class _ZstdFrames(io.RawIOBase):
+    """Decompress every zstandard frame of a stream, refusing one cut off mid-frame.
+
+    ``zstandard``'s own ``stream_reader`` stops after the first frame and, given a
+    frame cut short (an interrupted download), returns what it could decompress
+    with no error: the rest of the export would vanish without a word. Here each
+    frame is decompressed in turn, and input that ends inside a frame raises
+    ``EOFError`` (which :class:`_Decompressed` reports as a damaged file).
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        import zstandard
+
+        self._raw = raw
+        # Pushshift / Arctic Shift dumps are written with a long (up to 2 GiB) window.
+        self._decompressor = zstandard.ZstdDecompressor(max_window_size=2**31)
+        self._frame = self._decompressor.decompressobj()
+        self._in_frame = False  # whether input of the current frame has been fed
+        self._output = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._output:
+            data = self._raw.read(1 << 17)
+            if not data:
+                if self._in_frame:
+                    raise EOFError("the file ends in the middle of a zstandard frame")
+                return 0
+            self._output = memoryview(self._feed(data))
+        size = min(len(buffer), len(self._output))
+        buffer[:size] = self._output[:size]
+        self._output = self._output[size:]
+        return size
+
+    def _feed(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            self._in_frame = True
+            out.append(self._frame.decompress(data))
+            if not self._frame.eof:
+                break
+            data = self._frame.unused_data  # the next frame's start, if any
+            self._frame = self._decompressor.decompressobj()
+            self._in_frame = False
+        return b"".join(out)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
 def open_binary(path: Path) -> IO[bytes]:
     """Open ``path`` for streaming binary reading, decompressing by magic number.
 
@@ -104,10 +159,7 @@ def open_binary(path: Path) -> IO[bytes]:
     magic = raw.read(6)
     raw.seek(0)
     if magic.startswith(_ZSTD_MAGIC):
-        import zstandard
-
-        reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(raw)
-        stream: IO[bytes] = io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+        stream: IO[bytes] = io.BufferedReader(_ZstdFrames(raw), buffer_size=1 << 20)
         kind = "zstandard"
     elif magic.startswith(_GZIP_MAGIC):
         stream, kind = gzip.open(raw), "gzip"  # type: ignore[assignment]

@@ -68,13 +68,13 @@ from .fileio import parse_json, read_bytes, read_json_document
 from .mastodon_api import PLATFORM, MastodonApiLoader, set_threads
 from .replychains import as_count, iso639_1
 from .text import html_to_text
-from .timeparse import epoch_seconds
 
 __all__ = ["MastodonApiLoader", "MastodonOutboxLoader"]
 
 _PUBLIC = frozenset(("https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"))
 _CONTENT_TYPES = frozenset(("Note", "Question", "Article", "Page"))
 _ITEMS_KEY = b'"orderedItems"'
+_REEXPORT = "Export the archive again; if the file was edited, restore that value"
 
 
 def actor_handle(uri: str) -> str | None:
@@ -110,10 +110,34 @@ def _type(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _as_list(value: Any) -> list[Any]:
+def _links(fields: Fields, key: str, value: Any = None) -> list[str]:
+    """The URIs of the reference field ``key`` (or of ``value``, read as that field).
+
+    ActivityPub writes a reference as a URI, an object or link with an ``id`` or
+    ``href``, or a list of those; anything else (a number, ``true``, a list holding
+    ``null``) is refused rather than read as "no reference".
+    """
     if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+        value = fields.obj.get(key)
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    uris = []
+    for item in items:
+        uri = (item.get("id") or item.get("href")) if isinstance(item, dict) else item
+        if not isinstance(uri, str):
+            raise fields.error(
+                key,
+                f"should be a URI, an object with an 'id' or 'href', or a list of them; "
+                f"found {describe(value)}",
+                _REEXPORT,
+            )
+        if uri:
+            uris.append(uri)
+    return uris
+
+
+def _first_link(fields: Fields, key: str) -> str | None:
+    uris = _links(fields, key)
+    return uris[0] if uris else None
 
 
 def _link(value: Any) -> str | None:
@@ -192,49 +216,61 @@ def _actor_names(path: Path, warnings: list[str]) -> dict[str, str]:
 
 
 def _note_row(
-    note: dict[str, Any], activity: dict[str, Any], handles: dict[str, str]
+    note: Fields, activity: Fields, handles: dict[str, str]
 ) -> tuple[dict[str, Any], str | None]:
-    """One outbox ``Note`` as a loader row and the URI it replies to (raises on bad data)."""
-    note_id = note["id"]
+    """One outbox ``Note`` as a loader row and the URI it replies to.
+
+    Raises
+    ------
+    RecordError
+        Naming the field, if a value the row needs is missing or of the wrong type.
+    """
+    note_id = note.obj.get("id")
     if not isinstance(note_id, str) or not note_id:
-        raise TypeError(f"id {describe(note_id)}")
-    content = note.get("content")
-    content_map = note.get("contentMap")
-    lang = None
-    if isinstance(content_map, dict) and content_map:
-        lang_key, mapped = next(iter(content_map.items()))
-        lang = iso639_1(lang_key)
-        if content is None:
-            content = mapped
+        found = f"should be the note's URI, found {describe(note_id)}"
+        raise note.error("id", "is missing" if note_id is None else found, _REEXPORT)
+    content = note.str("content")
+    content_map = note.dict("contentMap") or {}
+    for language, mapped in content_map.items():
+        if not isinstance(mapped, str):
+            raise note.error(
+                "contentMap", f"should map languages to text, found {language!r}: "
+                f"{describe(mapped)}", _REEXPORT,
+            )  # fmt: skip
+    lang = iso639_1(next(iter(content_map), None))
     if content is None:
-        content = ""
-    if not isinstance(content, str):
-        raise TypeError(f"content {describe(content)}")
-    actor = _link(note.get("attributedTo")) or _link(activity.get("actor"))
+        content = next(iter(content_map.values()), "")
+    actor = _first_link(note, "attributedTo") or _first_link(activity, "actor")
     author = None
     if actor:
         author = handles.get(actor)
         if author is None:
             author = handles[actor] = actor_handle(actor) or actor
-    reply_to = _link(note.get("inReplyTo"))
-    to = [_link(x) for x in _as_list(note["to"] if "to" in note else activity.get("to"))]
-    cc = [_link(x) for x in _as_list(note["cc"] if "cc" in note else activity.get("cc"))]
-    attributes: dict[str, Any] = {"visibility": _visibility(to, cc)}
-    summary = note.get("summary")
-    if summary:
-        attributes["content_warning"] = summary if isinstance(summary, str) else str(summary)
-    if note.get("sensitive") is True:
+    reply_to = _first_link(note, "inReplyTo")
+    addressed = {
+        key: _links(note, key) if key in note.obj else _links(activity, key) for key in ("to", "cc")
+    }
+    attributes: dict[str, Any] = {"visibility": _visibility(addressed["to"], addressed["cc"])}
+    if summary := note.str("summary"):
+        attributes["content_warning"] = summary
+    if note.bool("sensitive"):
         attributes["sensitive"] = True
-    if note.get("updated"):
-        attributes["edited_at"] = str(note["updated"])
-    attachments = note.get("attachment")
-    if attachments:
-        attributes["attachments"] = len(_as_list(attachments))
-    options = note.get("oneOf") or note.get("anyOf")
-    if options:
-        attributes["poll_options"] = [str(o.get("name")) for o in options if isinstance(o, dict)]
-    likes = note.get("likes")
-    score = likes.get("totalItems") if isinstance(likes, dict) else None
+    if updated := note.str("updated"):
+        note.time("updated")
+        attributes["edited_at"] = updated
+    if attachments := _attachments(note):
+        attributes["attachments"] = attachments
+    if options := _poll_options(note):
+        attributes["poll_options"] = options
+    likes = note.obj.get("likes")
+    score = None
+    if isinstance(likes, dict):
+        score = note.child("likes").int("totalItems")  # type: ignore[union-attr]
+    elif likes is not None and not isinstance(likes, str):  # a URI: likes not counted
+        raise note.error(
+            "likes", f"should be a collection or its URI, found {describe(likes)}", _REEXPORT
+        )
+    published = note.time("published")
     return {
         "comment_id": f"mastodon:{note_id}",
         "platform": PLATFORM,
@@ -242,28 +278,40 @@ def _note_row(
         "parent_id": f"mastodon:{reply_to}" if reply_to else None,
         "kind": "comment" if reply_to else "post",
         "author": author,
-        "created_at": epoch_seconds(note.get("published") or activity.get("published")),
+        "created_at": activity.time("published") if published is None else published,
         "text": html_to_text(content),
         "text_raw": content,
         "score": as_count(score, "likes.totalItems"),
-        "url": _link(note.get("url")) or note_id,
+        "url": _first_link(note, "url") or note_id,
         "lang": lang,
         "is_deleted": False,
         "attributes": attributes,
     }, reply_to
 
 
-def _check_note(note: dict[str, Any], path: Path, where: str) -> None:
-    """Raise the located error explaining why ``note`` is unreadable, if one applies."""
-    fields = Fields(note, path, where)
-    fields.str("id", required=True)
-    fields.str("content")
-    fields.dict("contentMap")
-    fields.time("published")
-    fields.str("summary")
-    likes = fields.child("likes", required=False)
-    if likes is not None:
-        likes.int("totalItems")
+def _attachments(note: Fields) -> int:
+    """How many attachments a note has (an object, a URI or a list of them)."""
+    value = note.obj.get("attachment")
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    if not all(isinstance(item, dict | str) for item in items):
+        raise note.error(
+            "attachment",
+            f"should be an attachment object or a list of them, found {describe(value)}",
+            _REEXPORT,
+        )
+    return len(items)
+
+
+def _poll_options(note: Fields) -> list[str]:
+    """The option names of a poll (``oneOf``: pick one, ``anyOf``: pick several)."""
+    key = "oneOf" if note.obj.get("oneOf") else "anyOf"
+    value = note.obj.get(key)
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    names = []
+    for index, item in enumerate(items):
+        option = Fields(item, note.path, f"{note.where}.{key}[{index}]")
+        names.append(option.str("name") or "")
+    return names
 
 
 @register
@@ -303,62 +351,81 @@ class MastodonOutboxLoader:
                 hint="Give the outbox.json from the Mastodon archive",
             )
         items = document["orderedItems"]
-        if copies > 1:
-            activity_ids = [a.get("id") for a in items if isinstance(a, dict)]
-            repeats = len(activity_ids) - len(set(activity_ids))
-            batch.warnings.append(
-                f"{path.name} has {copies} 'orderedItems' keys; the items of all of them "
-                f"were read ({len(items)} items, {repeats} duplicate(s) dropped)"
-            )
         total = document.get("totalItems")
         handles = _actor_names(path, batch.warnings)
         parents: dict[str, str | None] = {}
-        seen_activities: set[str] = set()
-        counted = 0
+        first_copies: dict[str, tuple[int, Any]] = {}  # activity id -> (index, activity)
+        counted = repeats = 0
         for index, activity in enumerate(items):
             where = f"$.orderedItems[{index}]"
             if not isinstance(activity, dict):
                 raise RecordError(
                     path, f"expected an activity object, found {describe(activity)}", record=where
                 )
-            activity_id = activity.get("id")
-            if isinstance(activity_id, str):
-                if activity_id in seen_activities:
+            fields = Fields(activity, path, where)
+            activity_id = fields.obj.get("id")
+            if activity_id is not None and not isinstance(activity_id, str):
+                raise fields.error(
+                    "id", f"should be the activity's URI, found {describe(activity_id)}", _REEXPORT
+                )
+            if activity_id:
+                first = first_copies.setdefault(activity_id, (index, activity))
+                if first[0] != index:
+                    if first[1] != activity:
+                        raise fields.error(
+                            "id",
+                            f"{activity_id!r} is also the id of $.orderedItems[{first[0]}], "
+                            "which holds a different activity",
+                            "Activity ids must be unique; is this two archives joined?",
+                        )
+                    repeats += 1  # the same activity again: read once
                     continue
-                seen_activities.add(activity_id)
             counted += 1
-            kind = _type(activity.get("type"))
-            note = activity.get("object")
-            if kind == "Announce":
-                batch.skipped.append(("boost", _link(note) or str(activity_id or where)))
-                continue
-            if kind != "Create":
-                batch.skipped.append((f"activity_{kind}", str(activity_id or where)))
-                continue
-            if not isinstance(note, dict):
-                batch.skipped.append(("create_without_object", _link(note) or where))
-                continue
-            note_type = _type(note.get("type"))
-            if note_type not in _CONTENT_TYPES:
-                reason = "tombstone" if note_type == "Tombstone" else f"object_{note_type}"
-                batch.skipped.append((reason, _link(note) or where))
+            note = self._note(fields, activity_id or where, batch)
+            if note is None:
                 continue
             try:
-                row, reply_to = _note_row(note, activity, handles)
+                row, reply_to = _note_row(note, fields, handles)
             except (LookupError, TypeError, ValueError, AttributeError) as exc:
-                _check_note(note, path, f"{where}.object")
                 raise RecordError(
-                    path, f"could not be read as a Note ({exc})", record=f"{where}.object"
+                    path, f"could not be read as a Note ({exc})", record=note.where
                 ) from None
             if row["comment_id"][9:] in parents:
                 batch.skipped.append(("duplicate", row["comment_id"]))
                 continue
             parents[row["comment_id"][9:]] = reply_to
             batch.rows.append(row)
-        if isinstance(total, int) and total != counted:
+        if copies > 1 or repeats:
+            keys = f"has {copies} 'orderedItems' keys; the items of all of them were read"
+            batch.warnings.append(
+                f"{path.name} {keys if copies > 1 else 'repeats activities'} "
+                f"({len(items)} items, {repeats} duplicate(s) dropped)"
+            )
+        if isinstance(total, int) and not isinstance(total, bool) and total != counted:
             batch.warnings.append(
                 f"{path.name}: totalItems says {total} but {counted} activities were found; "
                 "the archive may be incomplete"
             )
         set_threads(batch.rows, list(parents), parents, {}, "mastodon:", batch.warnings, path)
         yield batch
+
+    @staticmethod
+    def _note(activity: Fields, reference: str, batch: Batch) -> Fields | None:
+        """The content object of a ``Create`` activity; other activities are skipped."""
+        kind = _type(activity.obj.get("type"))
+        note = activity.obj.get("object")
+        if kind == "Announce":
+            batch.skipped.append(("boost", _link(note) or reference))
+            return None
+        if kind != "Create":
+            batch.skipped.append((f"activity_{kind}", reference))
+            return None
+        if not isinstance(note, dict):
+            batch.skipped.append(("create_without_object", _link(note) or activity.where))
+            return None
+        note_type = _type(note.get("type"))
+        if note_type not in _CONTENT_TYPES:
+            reason = "tombstone" if note_type == "Tombstone" else f"object_{note_type}"
+            batch.skipped.append((reason, _link(note) or activity.where))
+            return None
+        return Fields(note, activity.path, f"{activity.where}.object")

@@ -19,10 +19,10 @@ from .fields import Fields, describe
 from .fileio import read_json_document
 from .replychains import as_count, iso639_1, thread_roots
 from .text import html_to_text
-from .timeparse import epoch_seconds
 
 PLATFORM = "mastodon"
 _VISIBILITY = {"private": "followers-only"}
+_REFETCH = "Save the API response again; if the file was edited, restore that value"
 
 
 def set_threads(
@@ -90,51 +90,78 @@ def _depths(links: dict[str, str | None]) -> dict[str, int]:
     return depths
 
 
-def _author(account: Any, uri: str) -> str | None:
-    """``"@user@host"`` from a status's ``account`` (host from ``account.url``)."""
-    if not isinstance(account, dict):
+def _text(fields: Fields, key: str) -> str | None:
+    """A text field of a status; ``None`` when absent, null or empty."""
+    value = fields.obj.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    raise fields.error(key, f"should be text, found {describe(value)}", _REFETCH)
+
+
+def _local_id(fields: Fields, key: str, *, required: bool = False) -> str | None:
+    """A server-local id: text or, as some clients write it, a whole number."""
+    value = fields.obj.get(key)
+    if value is None or value == "":
+        if required:
+            raise fields.error(key, "is missing", _REFETCH)
         return None
-    acct = account.get("acct") or account.get("username")
-    if not isinstance(acct, str) or not acct:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise fields.error(key, f"should be an id (text), found {describe(value)}", _REFETCH)
+
+
+def _count(fields: Fields, key: str) -> int | None:
+    return as_count(fields.int(key), key)
+
+
+def _author(account: Fields | None, uri: str) -> str | None:
+    """``"@user@host"`` from a status's ``account`` (host from ``account.url``)."""
+    if account is None:
+        return None
+    acct = _text(account, "acct") or _text(account, "username")
+    if acct is None:
         return None
     acct = acct.lstrip("@")
     if "@" in acct:
         return f"@{acct}"
-    home = account.get("url")
-    host = urlsplit(home if isinstance(home, str) and home else uri).netloc
+    home = _text(account, "url")
+    host = urlsplit(home or uri).netloc
     return f"@{acct}@{host}" if host else f"@{acct}"
 
 
-def _status_row(status: dict[str, Any]) -> tuple[dict[str, Any], str, str | None]:
-    """Return a status as a row, its local id and its ``in_reply_to_id``; raise on bad data."""
-    local_id = status["id"]
-    if not isinstance(local_id, str):
-        local_id = str(int(local_id))
-    uri = status.get("uri") or status["url"]
-    if not isinstance(uri, str):
-        raise TypeError(f"uri {describe(uri)}")
-    content = status.get("content") or ""
-    if not isinstance(content, str):
-        raise TypeError(f"content {describe(content)}")
-    reply_to = status.get("in_reply_to_id")
-    if reply_to is not None and not isinstance(reply_to, str):
-        reply_to = str(int(reply_to))
-    visibility = status.get("visibility")
+def _status_row(status: Fields) -> tuple[dict[str, Any], str, str | None]:
+    """Return a status as a row, its local id and its ``in_reply_to_id``.
+
+    Raises
+    ------
+    RecordError
+        Naming the field, if a value the row needs is missing or of the wrong type.
+    """
+    local_id = _local_id(status, "id", required=True)
+    assert local_id is not None
+    uri = _text(status, "uri") or _text(status, "url")
+    if uri is None:
+        raise status.error("uri", "is missing (and so is 'url')", _REFETCH)
+    content = _text(status, "content") or ""
+    reply_to = _local_id(status, "in_reply_to_id")
     attributes: dict[str, Any] = {"local_id": local_id}
-    if visibility:
+    if visibility := _text(status, "visibility"):
         attributes["visibility"] = _VISIBILITY.get(visibility, visibility)
-    if status.get("spoiler_text"):
-        attributes["content_warning"] = str(status["spoiler_text"])
-    if status.get("sensitive") is True:
+    if spoiler := _text(status, "spoiler_text"):
+        attributes["content_warning"] = spoiler
+    if status.bool("sensitive"):
         attributes["sensitive"] = True
-    if status.get("edited_at"):
-        attributes["edited_at"] = str(status["edited_at"])
+    if edited := _text(status, "edited_at"):
+        status.time("edited_at")
+        attributes["edited_at"] = edited
     for name in ("replies_count", "reblogs_count"):
-        if status.get(name) is not None:
-            attributes[name] = as_count(status[name], name)
-    if status.get("media_attachments"):
-        attributes["attachments"] = len(status["media_attachments"])
-    likes = status.get("favourites_count")
+        if (count := _count(status, name)) is not None:
+            attributes[name] = count
+    if attachments := status.list("media_attachments"):
+        attributes["attachments"] = len(attachments)
+    _local_id(status, "in_reply_to_account_id")  # read by _note_home
     return (
         {
             "comment_id": f"mastodon:{uri}",
@@ -142,13 +169,13 @@ def _status_row(status: dict[str, Any]) -> tuple[dict[str, Any], str, str | None
             "thread_id": None,
             "parent_id": None,
             "kind": "comment" if reply_to else "post",
-            "author": _author(status.get("account"), uri),
-            "created_at": epoch_seconds(status.get("created_at")),
+            "author": _author(status.child("account", required=False), uri),
+            "created_at": status.time("created_at"),
             "text": html_to_text(content),
             "text_raw": content,
-            "score": as_count(likes, "favourites_count"),
-            "url": status.get("url") or uri,
-            "lang": iso639_1(status.get("language")),
+            "score": _count(status, "favourites_count"),
+            "url": _text(status, "url") or uri,
+            "lang": iso639_1(_text(status, "language")),
             "is_deleted": False,
             "attributes": attributes,
         },
@@ -178,22 +205,6 @@ def _note_home(
     acct = account.get("acct")
     if isinstance(acct, str) and "@" not in acct and uri.endswith(suffix):
         home_bases[str(account.get("id"))] = uri[: -len(suffix)]
-
-
-def _check_status(status: Any, path: Path, where: str) -> None:
-    """Raise the located error explaining why ``status`` is unreadable, if one applies."""
-    fields = Fields(status, path, where)
-    fields.str("id", required=True)
-    if fields.str("uri") is None:
-        fields.str("url", required=True)
-    fields.str("content")
-    fields.str("in_reply_to_id")
-    fields.time("created_at")
-    fields.int("favourites_count")
-    fields.int("replies_count")
-    fields.int("reblogs_count")
-    fields.dict("account")
-    fields.list("media_attachments")
 
 
 def _statuses(document: Any, path: Path) -> tuple[list[tuple[Any, str]], bool, int]:
@@ -284,9 +295,8 @@ class MastodonApiLoader:
                 batch.skipped.append(("boost", str(reference or status.get("uri") or where)))
                 continue
             try:
-                row, local_id, reply_to = _status_row(status)
+                row, local_id, reply_to = _status_row(Fields(status, path, where))
             except (LookupError, TypeError, ValueError, AttributeError) as exc:
-                _check_status(status, path, where)
                 raise RecordError(
                     path, f"could not be read as a status ({exc})", record=where
                 ) from None

@@ -243,7 +243,13 @@ class RedditMoreChildrenLoader:
                 hint="Request the comments again; this file holds no comments",
             )
         data = body.child("data", required=False)
-        things = data.list("things", required=True) if data is not None else []
+        if data is None:  # neither comments nor errors: not a response Reddit sends
+            raise body.error(
+                "data",
+                "is missing, and 'errors' names no error: the response holds no comments",
+                "Request /api/morechildren again with api_type=json and save the response",
+            )
+        things = data.list("things", required=True)
         assert things is not None
         batch = Batch()
         stubs: list[tuple[dict[str, Any], str]] = []

@@ -163,18 +163,38 @@ def _text_stream(raw: Any, encoding: str) -> io.TextIOWrapper:
 
 
 def _text_records(path: Path, suffix: str) -> Iterator[tuple[int, int, list[Any]]]:
-    """Yield ``(row, first line, cells)`` of a delimited text file, streaming."""
+    """Yield ``(row, first line, cells)`` of a delimited text file, streaming.
+
+    Raises :class:`RecordError` if a quote opened in a row is never closed: the
+    csv module would read the rest of the file into that one cell without a word.
+    """
     encoding = _choose_encoding(path)
     row = line_end = 0
     try:
         with open_binary(path) as raw, _text_stream(raw, encoding) as text:
             first = text.readline()
             delimiter = "\t" if suffix in (".tsv", ".tab") else _sniff_delimiter(first)
-            reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+            lines: list[str] = []  # the physical lines of the record being read
+            reader = csv.reader(_kept(itertools.chain([first], text), lines), delimiter=delimiter)
+            held: tuple[int, int, list[Any]] | None = None  # the last record is checked
             for cells in reader:
                 start, line_end, row = line_end + 1, reader.line_num, row + 1
-                if cells:
-                    yield row, start, cells
+                if held is not None:
+                    yield held
+                held = (row, start, cells) if cells else None
+                last_lines, lines[:] = list(lines), []
+            if held is not None and _open_quote(last_lines, delimiter):
+                row, start = held[0], held[1]
+                raise RecordError(
+                    path,
+                    f"a quoted cell opened in this row is never closed: lines {start} to "
+                    f"{line_end} (the end of the file) would be read as one cell",
+                    record=f"row {row} (line {start})",
+                    hint="Add the missing closing quote (\") to that cell, or export the "
+                    "file again if it was cut short",
+                )
+            if held is not None:
+                yield held
     except csv.Error as exc:
         raise RecordError(
             path,
@@ -184,6 +204,23 @@ def _text_records(path: Path, suffix: str) -> Iterator[tuple[int, int, list[Any]
         ) from None
     except UnicodeDecodeError as exc:
         raise SourceError(path, f"cannot be decoded as {encoding} ({exc.reason})") from None
+
+
+def _kept(lines: Iterator[str], kept: list[str]) -> Iterator[str]:
+    """Pass ``lines`` through, appending each to ``kept`` (the caller empties it)."""
+    for line in lines:
+        kept.append(line)
+        yield line
+
+
+def _open_quote(lines: list[str], delimiter: str) -> bool:
+    """Whether the record in ``lines`` ends inside a quoted cell (the file ran out).
+
+    A record that is complete ends where its lines do, so a line read after them
+    starts a record of its own; in a cell left open it is swallowed into that cell.
+    """
+    probe = csv.reader([*lines, "\n", "x\n"], delimiter=delimiter)
+    return sum(1 for _ in probe) < 3
 
 
 def _excel_records(path: Path, sheet: str | int | None) -> Iterator[tuple[int, int, list[Any]]]:
@@ -221,7 +258,7 @@ def _excel_records(path: Path, sheet: str | int | None) -> Iterator[tuple[int, i
 
 
 def iter_table(
-    path: Path, *, sheet: str | int | None = None
+    path: Path, *, sheet: str | int | None = None, full_rows: bool = False
 ) -> tuple[list[str], Records, list[str]]:
     """Open a CSV / TSV / ``.xlsx`` table (``sheet``: name or 0-based index) for streaming.
 
@@ -229,7 +266,9 @@ def iter_table(
     ``_2``), a generator of ``(reference, cells)`` per non-empty row padded to the
     header's width (the reference reads ``"row 5"`` or ``"row 5 (line 9)"``), and
     warnings about the header. Raises :class:`SourceError` if the file is empty or
-    unreadable, or (while iterating) a row has more values than there are columns.
+    unreadable, or (while iterating) a row has more values than there are columns,
+    or, with ``full_rows`` (a machine-written export, whose rows all have every
+    cell), fewer.
     """
     suffix = _plain_suffix(path)
     if suffix == ".xls":
@@ -255,12 +294,22 @@ def iter_table(
         if name and unique != name:
             warnings.append(f"column {position} repeats the name {name!r}; read as {unique!r}")
         header.append(unique)
-    return header, _records(path, raw, len(header)), warnings
+    return header, _records(path, raw, len(header), full_rows), warnings
 
 
-def _records(path: Path, raw: Iterator[tuple[int, int, list[Any]]], width: int) -> Records:
+def _records(
+    path: Path, raw: Iterator[tuple[int, int, list[Any]]], width: int, full_rows: bool
+) -> Records:
     for row, line, cells in raw:
         ref = f"row {row}" if line == row else f"row {row} (line {line})"
+        if len(cells) < width and full_rows:
+            raise RecordError(
+                path,
+                f"has {len(cells)} values but the header names {width} columns (last value "
+                f"{cell_text(cells[-1])[:40]!r}): a delimiter or a quote is probably lost",
+                record=ref,
+                hint="Export the file again; if it was edited, restore that row's cells",
+            )
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
         elif len(cells) > width:

@@ -90,6 +90,10 @@ def _v2_row(
     author_id = tweet.get("author_id")
     if isinstance(author_obj, dict):
         author = author_obj.get("username")
+        if author is not None and not isinstance(author, str):
+            raise TypeError(f"author.username {describe(author)}")
+    elif author_obj is not None:  # twarc2 flatten inlines the user object, nothing else
+        raise TypeError(f"author {describe(author_obj)}")
     else:
         author = users.get(author_id) if author_id else None
     attributes: dict[str, Any] = {}
@@ -171,7 +175,9 @@ def _check(tweet: Any, path: Path, where: str) -> None:
     fields.str("conversation_id")
     fields.str("author_id")
     fields.str("lang")
-    fields.dict("author")
+    author = fields.child("author", required=False)
+    if author is not None and not isinstance(author.obj.get("username"), str | None):
+        raise author.error("username", f"should be text, found {describe(author.obj['username'])}")
     fields.list("edit_history_tweet_ids")
     metrics = fields.child("public_metrics", required=False)
     if metrics is not None:

@@ -9,8 +9,9 @@ community post). YouTube threads are two levels deep: a top-level comment has
 
 Decisions
 ---------
-- Text is ``textOriginal`` (plain) when present, else ``textDisplay`` converted from
-  HTML, which is then kept in ``text_raw``.
+- Text is ``textOriginal`` (plain) when present and not empty, else ``textDisplay``
+  converted from HTML, which is then kept in ``text_raw``. A comment with neither,
+  or without ``publishedAt``, is refused (every comment the API sends has both).
 - A thread whose ``totalReplyCount`` exceeds the replies present in the file gives a
   gap ``{"kind": "more", "parent_id": top-level id, "count": missing}``.
 - An item repeated in one file (overlapping pages) is read once; the repeats are
@@ -67,6 +68,28 @@ def _count(fields: Fields, key: str) -> int | None:
     if value is not None and not 0 <= value < 2**63:
         raise fields.error(key, f"is out of range ({value})", "Export the response again")
     return value
+
+
+def _require_text_and_time(
+    snippet: Fields, original: str | None, display: str | None, created: float | None
+) -> None:
+    """Refuse a comment snippet without its text or time (every API comment has both).
+
+    An empty text is a text; a snippet with neither ``textOriginal`` nor
+    ``textDisplay``, or without ``publishedAt``, is not a comment the API sent.
+    """
+    if original is None and display is None:
+        raise snippet.error(
+            "textDisplay",
+            "is missing (and so is 'textOriginal'): the comment has no text",
+            "Export the response again with part=snippet",
+        )
+    if created is None:
+        raise snippet.error(
+            "publishedAt",
+            "is missing or empty: the comment has no time",
+            "Export the response again with part=snippet",
+        )
 
 
 class _ApiReader:
@@ -169,8 +192,10 @@ class _ApiReader:
             return comment_id
         self.seen.add(comment_id)
         original, display = snippet.str("textOriginal"), snippet.str("textDisplay")
+        created, score = snippet.time("publishedAt"), _count(snippet, "likeCount")
+        _require_text_and_time(snippet, original, display, created)
         raw = None
-        if original is not None:
+        if original or (original is not None and not display):
             text = original
         else:
             text = html_to_text(display) if display else ""
@@ -197,11 +222,11 @@ class _ApiReader:
                 "parent_id": parent_id or thread_id,
                 "kind": "comment",
                 "author": snippet.str("authorDisplayName"),
-                "created_at": snippet.time("publishedAt"),
+                "created_at": created,
                 "text": text,
                 "text_raw": raw,
                 "depth": 2 if parent_id else 1,
-                "score": _count(snippet, "likeCount"),
+                "score": score,
                 "url": f"https://www.youtube.com/watch?v={video}&lc={local}" if video else None,
                 "is_deleted": False,
                 "attributes": attributes or None,
@@ -324,7 +349,7 @@ class YouTubeTakeoutLoader:
     def load(self, path: Path, options: LoadOptions) -> Iterator[Batch]:
         """Stream the comments, ``options.batch_size`` rows a batch."""
         path = Path(path)
-        header, records, warnings = iter_table(path)
+        header, records, warnings = iter_table(path, full_rows=True)
         index = {name.lower(): i for i, name in enumerate(header)}
         missing = [name for name in _TAKEOUT if name not in index]
         if missing:

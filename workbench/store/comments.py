@@ -399,6 +399,10 @@ class CommentTables:
                      for kind, n, hidden in gap_rows},
             "skipped": {k: int(v) for k, v in skipped.items()},
             "revisions": self.count("comment_revisions"),
+            "codings": int(self._one("SELECT count(*) FROM codings WHERE removed_by IS NULL")),
+            "coders": int(self._one(
+                "SELECT count(DISTINCT coder) FROM codings WHERE removed_by IS NULL"
+            )),
             "imports": self.count("imports"),
             "schema_version": self.schema_version,
             "database": self.dialect,

@@ -16,7 +16,8 @@ from workbench.store.tables import Store
 #: Tables in the order they are copied (referenced tables first).
 TABLES: tuple[str, ...] = (
     "imports", "comments", "comment_revisions", "gaps", "skipped", "events",
-    "cluster_runs", "cluster_members", "clusters", "coding_queue",
+    "cluster_runs", "cluster_members", "clusters", "coding_queue", "coding_actions",
+    "codebook_versions", "codings", "memos",
 )  # fmt: skip
 #: Columns only one dialect has (filled in by the target itself).
 _DIALECT_COLUMNS = {"row_seq"}
@@ -25,7 +26,8 @@ CHUNK = 20_000
 #: Tables whose ids the target's sequences must continue after.
 _IDENTITIES = {
     "imports": "import_id", "comment_revisions": "revision_id", "events": "event_id",
-    "cluster_runs": "run_id", "coding_queue": "queue_id",
+    "cluster_runs": "run_id", "coding_queue": "queue_id", "coding_actions": "action_id",
+    "codings": "coding_id", "memos": "memo_id",
 }  # fmt: skip
 
 

@@ -1,0 +1,186 @@
+"""Codebooks as YAML files, read and written round-trip (ruamel.yaml).
+
+Researchers keep codebooks under version control and edit them by hand, so writing
+a revised codebook keeps their comments, key order and layout: the new version is
+written *into* the previous document (:func:`dump`), changing only what changed.
+Reading names the file, the line and the code at fault (:func:`load`).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from workbench.codebook.model import Code, Codebook, consistency_problems
+from workbench.errors import CodebookError
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round-trip: comments and key order survive
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def parse(text: str, source: str | Path = "<codebook>") -> tuple[Codebook, Any]:
+    """Read codebook YAML; returns the codebook and the round-trip document.
+
+    Raises
+    ------
+    CodebookError
+        Naming ``source``, the line and the code id at fault, what was wrong and
+        what is expected.
+    """
+    try:
+        document = _yaml().load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise CodebookError(f"is not valid YAML ({getattr(exc, 'problem', exc)})",
+                            path=source, line=line) from None  # fmt: skip
+    if not isinstance(document, dict):
+        raise CodebookError("expected a mapping with id, title, version and codes",
+                            path=source, line=1)  # fmt: skip
+    try:
+        codebook = Codebook.model_validate(_plain(document))
+    except ValidationError as exc:
+        raise _located(exc, document, source) from None
+    return codebook, document
+
+
+def load(path: str | Path) -> tuple[Codebook, str]:
+    """Read a codebook file; returns the codebook and the file's text."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CodebookError("file not found", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"cannot be read as UTF-8 text ({exc})", path=path) from None
+    codebook, _ = parse(text, path)
+    return codebook, text
+
+
+def dump(codebook: Codebook, previous: str | None = None) -> str:
+    """The codebook as YAML text, written into ``previous`` (keeping its comments).
+
+    Keys and codes present in ``previous`` keep their place and comments; new
+    codes go after the last one, new keys after a code's others.
+    """
+    yaml = _yaml()
+    document = yaml.load(previous) if previous else None
+    if not isinstance(document, CommentedMap):
+        document = CommentedMap()
+    data = codebook.model_dump(mode="json", exclude_defaults=False)
+    for key in ("id", "title", "version", "description"):
+        if key == "description" and not data[key] and key not in document:
+            continue
+        document[key] = data[key]
+    document["codes"] = _merge_list(document.get("codes"), data["codes"], key="id")
+    document["changes"] = _merge_list(document.get("changes"), data["changes"], key="version")
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def _merge_list(old: Any, new: list[dict], key: str) -> CommentedSeq:
+    """``new`` items written into ``old`` by ``key``, keeping old items' comments and order."""
+    by_key = {}
+    if isinstance(old, list):
+        for item in old:
+            if isinstance(item, CommentedMap) and key in item:
+                by_key[item[key]] = item
+    merged = CommentedSeq()
+    if isinstance(old, CommentedSeq):
+        merged.ca.comment = old.ca.comment
+    for item in new:
+        target = by_key.get(item[key], CommentedMap())
+        defaults = Code.model_fields if key == "id" else {}
+        for name, value in item.items():
+            optional = name in defaults and value == defaults[name].get_default(
+                call_default_factory=True
+            )
+            if optional and name not in target:
+                continue  # keep files short: defaults are written only if already there
+            if target.get(name) != value:
+                target[name] = _block(value)
+        for name in [n for n in target if n not in item]:
+            del target[name]
+        merged.append(target)
+    return merged
+
+
+def _block(value: Any) -> Any:
+    if isinstance(value, list):
+        seq = CommentedSeq(value)
+        return seq
+    return value
+
+
+def _plain(node: Any) -> Any:
+    """A round-trip document as plain dicts and lists (for validation)."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _line_of(document: Any, loc: tuple) -> int | None:
+    """1-based line of the node at pydantic location ``loc`` in the round-trip document."""
+    node, line = document, None
+    for part in loc:
+        try:
+            if isinstance(node, CommentedMap) and part in node:
+                line = node.lc.key(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+                line = node.lc.item(part)[0] + 1
+                node = node[part]
+            else:
+                break
+        except (KeyError, AttributeError, TypeError):
+            break
+    return line
+
+
+def _located(error: ValidationError, document: Any, source: str | Path) -> CodebookError:
+    first = error.errors()[0]
+    loc = tuple(first["loc"])
+    code_id = None
+    codes = document.get("codes")
+    if len(loc) >= 2 and loc[0] == "codes" and isinstance(loc[1], int):
+        try:
+            code_id = codes[loc[1]].get("id")
+        except (AttributeError, IndexError, TypeError):
+            code_id = None
+    field = ".".join(str(p) for p in loc if not isinstance(p, int)) or "codebook"
+    message = first["msg"].removeprefix("Value error, ")
+    value = first.get("input")
+    if first["type"] == "value_error" and not loc:
+        # A rule between codes: find the code it names for the line.
+        problems = consistency_problems(Codebook.model_construct(
+            codes=[Code.model_construct(**c) for c in _plain(codes or [])]
+        ))  # fmt: skip
+        code_id = problems[0][0] if problems else None
+        index = next((i for i, c in enumerate(codes or []) if c.get("id") == code_id), None)
+        line = _line_of(document, ("codes", index)) if index is not None else None
+        message = message.removeprefix(f"code {code_id!r}: ")
+        return CodebookError(message, path=source, line=line, code_id=code_id)
+    shown = "" if isinstance(value, dict) else f" (got {value!r})"
+    hint = {
+        "string_pattern_mismatch": "; ids are lower case letters, digits, '_', '-' or '.', "
+        "starting with a letter, and colours are #rrggbb",
+        "extra_forbidden": "; check the spelling (allowed: id, label, parent, definition, "
+        "use_when, do_not_use_when, examples, color, status, merged_into)",
+        "literal_error": "",
+    }.get(first["type"], "")
+    return CodebookError(f"{field}: {message}{shown}{hint}", path=source,
+                         line=_line_of(document, loc), code_id=code_id)  # fmt: skip
