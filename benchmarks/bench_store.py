@@ -10,8 +10,8 @@ PostgreSQL server, :class:`workbench.store.pgserver.TemporaryPostgres`):
   and largest latency of a write, writes/s, acknowledged writes missing from the
   queue afterwards (must be 0), queued writes nobody acknowledged (must be 0),
   errors that reached a writer (must be 0). Baseline from the same run and
-  backend: one writer alone (``--baseline-seconds``) on a project of its own; the
-  ratios are contended latency / latency alone, and throughput of all writers /
+  backend: one writer alone (``--baseline-seconds``) on a project of its own of the
+  same size (``--comments``); the ratios are contended latency / latency alone, and throughput of all writers /
   throughput of the one alone.
 * ``crashes``: imports of ``--import-rows`` comments each, killed with SIGKILL at
   a random moment between the first stored batch and the time a whole import took
@@ -25,7 +25,7 @@ PostgreSQL server, :class:`workbench.store.pgserver.TemporaryPostgres`):
 Results go to ``benchmarks/results/store.json``.
 
 Usage: ``python benchmarks/bench_store.py [--writers 16] [--seconds 60]
-[--baseline-seconds 15] [--kills 100] [--import-rows 30000]
+[--baseline-seconds 15] [--comments 200000] [--kills 100] [--import-rows 30000]
 [--backends sqlite postgresql]``
 """
 
@@ -190,12 +190,15 @@ def _writer_line(name: str, r: dict) -> str:
 
 
 def bench_writers(backend: str, server: object, work: Path, args: argparse.Namespace) -> dict:
-    """One writer alone (the baseline), then ``args.writers`` at once, each on a new project."""
-    alone_project = _new_project(work / "alone", backend, server, args.baseline_comments)
+    """One writer alone (the baseline), then ``args.writers`` at once.
+
+    Each on a new project of ``args.comments`` comments: the same size, since a
+    write may cost more in a larger project.
+    """
+    comments = args.comments
+    alone_project = _new_project(work / "alone", backend, server, comments)
     alone = run_writers(alone_project, work / "alone-logs", 1, args.baseline_seconds)
     print(_writer_line("alone", alone), flush=True)
-    # Enough comments that no writer runs out: four times what the lone writer did.
-    comments = max(args.comments, math.ceil(4 * alone["writes_per_s"] * args.seconds))
     crowd_project = _new_project(work / "crowd", backend, server, comments)
     crowd = run_writers(crowd_project, work / "crowd-logs", args.writers, args.seconds)
     print(_writer_line("contended", crowd), flush=True)
@@ -325,10 +328,9 @@ def main() -> None:
                         help="how long the writers write at once")
     parser.add_argument("--baseline-seconds", type=float, default=15.0,
                         help="how long the lone writer writes (the baseline)")
-    parser.add_argument("--comments", type=int, default=20_000,
-                        help="comments in the writers' project at least (more if the lone "
-                             "writer's rate says they could run out)")
-    parser.add_argument("--baseline-comments", type=int, default=50_000)
+    parser.add_argument("--comments", type=int, default=200_000,
+                        help="comments in each writers' project (each writer queues its "
+                             "share of them; one that runs out is reported)")
     parser.add_argument("--kills", type=int, default=100,
                         help="imports to kill with SIGKILL on each backend (0: none)")
     parser.add_argument("--import-rows", type=int, default=30_000,

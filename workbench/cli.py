@@ -420,5 +420,10 @@ def _render_demo(d: dict[str, Any]) -> str:
     )
 
 
+from workbench.cli_coding import codebook, codings  # noqa: E402 - registers the groups
+
+main.add_command(codebook)
+main.add_command(codings)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -134,3 +134,42 @@ class CodebookError(WorkbenchError):
 
 class CodingError(WorkbenchError):
     """A coding cannot be stored or read (unknown comment or code, bad span, bad row)."""
+
+
+class ExchangeError(WorkbenchError):
+    """A REFI-QDA file (``.qdc`` codebook, ``.qdpx`` project) cannot be read or written.
+
+    Parameters
+    ----------
+    path : str or Path or None
+        The file being read or written.
+    problem : str
+        What was wrong, quoting the offending value.
+    where : str, optional
+        Where inside it: ``"project.qde line 12, <Coding guid=...>"``,
+        ``"Sources/ab12.txt"``.
+    hint : str, optional
+        How to fix it.
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None,
+        problem: str,
+        *,
+        where: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.path = str(path) if path is not None else None
+        self.problem, self.where, self.hint = problem, where, hint
+        location = ", ".join(part for part in (self.path, where) if part) or "<input>"
+        message = f"{location}: {problem}"
+        super().__init__(f"{message}. {hint}" if hint else message)
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild_exchange_error, (self.path, self.problem, self.where, self.hint))
+
+
+def _rebuild_exchange_error(path: str | None, problem: str, where: str | None,
+                            hint: str | None) -> ExchangeError:
+    return ExchangeError(path, problem, where=where, hint=hint)

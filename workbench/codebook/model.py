@@ -129,8 +129,8 @@ class Codebook(BaseModel):
 def consistency_problems(codebook: Codebook) -> list[tuple[str | None, str]]:
     """Every rule the codes break together: ``[(code_id, problem), ...]``.
 
-    Unique ids; parents and merge targets that exist; no cycles in the tree; a
-    merged code names the code it went into, and only a merged code does.
+    Unique ids; parents and merge targets that exist; no cycles in the tree or in
+    the merges; a merged code names the code it went into, and only a merged code does.
     """
     problems: list[tuple[str | None, str]] = []
     seen: set[str] = set()
@@ -161,6 +161,16 @@ def consistency_problems(codebook: Codebook) -> list[tuple[str | None, str]]:
                 problems.append((code.id, "the parents form a loop; give one of them no parent"))
                 break
             current, steps = by_id[current].parent, steps + 1
+    for code in codebook.codes:
+        current, steps = code.merged_into if code.status == "merged" else None, 0
+        while current in by_id and steps <= len(by_id):
+            if current == code.id:
+                problems.append((code.id, "merged_into leads back to this code (a merge loop); "
+                                          "merge it into a code that is not merged"))  # fmt: skip
+                break
+            target = by_id[current]
+            current = target.merged_into if target.status == "merged" else None
+            steps += 1
     return problems
 
 

@@ -8,7 +8,9 @@ Reading names the file, the line and the code at fault (:func:`load`).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,15 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import FoldedScalarString
 
 from workbench.codebook.model import Code, Codebook, consistency_problems
 from workbench.errors import CodebookError
+
+#: Text longer than this is written as a folded block (``>-``), broken at words into
+#: lines of at most this length: ruamel.yaml's own wrapping of long plain scalars
+#: leaves a trailing space at every break.
+_FOLD_AT = 88
 
 
 def _yaml() -> YAML:
@@ -82,7 +90,8 @@ def dump(codebook: Codebook, previous: str | None = None) -> str:
     for key in ("id", "title", "version", "description"):
         if key == "description" and not data[key] and key not in document:
             continue
-        document[key] = data[key]
+        if key not in document or _plain(document[key]) != data[key]:
+            document[key] = _block(data[key])
     document["codes"] = _merge_list(document.get("codes"), data["codes"], key="id")
     document["changes"] = _merge_list(document.get("changes"), data["changes"], key="version")
     out = io.StringIO()
@@ -109,7 +118,7 @@ def _merge_list(old: Any, new: list[dict], key: str) -> CommentedSeq:
             )
             if optional and name not in target:
                 continue  # keep files short: defaults are written only if already there
-            if target.get(name) != value:
+            if name not in target or _plain(target[name]) != value:
                 target[name] = _block(value)
         for name in [n for n in target if n not in item]:
             del target[name]
@@ -118,9 +127,25 @@ def _merge_list(old: Any, new: list[dict], key: str) -> CommentedSeq:
 
 
 def _block(value: Any) -> Any:
+    """A value ready to write: lists as block sequences, long text folded at words."""
     if isinstance(value, list):
-        seq = CommentedSeq(value)
-        return seq
+        return CommentedSeq([_block(item) for item in value])
+    if (
+        isinstance(value, str)
+        and len(value) > _FOLD_AT
+        and value == value.strip()
+        and value.isprintable()
+        and "  " not in value
+    ):
+        folded = FoldedScalarString(value)
+        lines = textwrap.wrap(value, _FOLD_AT, break_long_words=False, break_on_hyphens=False)
+        positions, at = [], 0
+        for line in lines[:-1]:
+            at += len(line)
+            positions.append(at)  # the space between this line and the next
+            at += 1
+        folded.fold_pos = positions
+        return folded
     return value
 
 
@@ -130,6 +155,8 @@ def _plain(node: Any) -> Any:
         return {str(k): _plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v) for v in node]
+    if isinstance(node, dt.date):
+        return node.isoformat()  # an unquoted date in YAML: the models hold text
     return node
 
 
@@ -170,8 +197,11 @@ def _located(error: ValidationError, document: Any, source: str | Path) -> Codeb
             codes=[Code.model_construct(**c) for c in _plain(codes or [])]
         ))  # fmt: skip
         code_id = problems[0][0] if problems else None
-        index = next((i for i, c in enumerate(codes or []) if c.get("id") == code_id), None)
-        line = _line_of(document, ("codes", index)) if index is not None else None
+        found = [i for i, c in enumerate(codes or []) if c.get("id") == code_id]
+        # A duplicated id: point at its second use, where the clash is.
+        index = found[1] if len(found) > 1 else (found[0] if found else None)
+        key = next((k for k in ("merged_into", "parent", "status") if k in message), "id")
+        line = _line_of(document, ("codes", index, key)) if index is not None else None
         message = message.removeprefix(f"code {code_id!r}: ")
         return CodebookError(message, path=source, line=line, code_id=code_id)
     shown = "" if isinstance(value, dict) else f" (got {value!r})"

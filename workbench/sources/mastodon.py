@@ -110,28 +110,26 @@ def _type(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _links(fields: Fields, key: str, value: Any = None) -> list[str]:
-    """The URIs of the reference field ``key`` (or of ``value``, read as that field).
+def _links(fields: Fields, key: str) -> list[str]:
+    """The URIs of the reference field ``key``.
 
     ActivityPub writes a reference as a URI, an object or link with an ``id`` or
     ``href``, or a list of those; anything else (a number, ``true``, a list holding
     ``null``) is refused rather than read as "no reference".
     """
-    if value is None:
-        value = fields.obj.get(key)
-    items = value if isinstance(value, list) else [] if value is None else [value]
+    value = fields.obj.get(key)
+    items = value if isinstance(value, list) else [] if value in (None, "") else [value]
     uris = []
     for item in items:
         uri = (item.get("id") or item.get("href")) if isinstance(item, dict) else item
-        if not isinstance(uri, str):
+        if not isinstance(uri, str) or not uri:
             raise fields.error(
                 key,
                 f"should be a URI, an object with an 'id' or 'href', or a list of them; "
                 f"found {describe(value)}",
                 _REEXPORT,
             )
-        if uri:
-            uris.append(uri)
+        uris.append(uri)
     return uris
 
 
@@ -266,7 +264,8 @@ def _note_row(
     score = None
     if isinstance(likes, dict):
         score = note.child("likes").int("totalItems")  # type: ignore[union-attr]
-    elif likes is not None and not isinstance(likes, str):  # a URI: likes not counted
+    elif likes is not None and not (isinstance(likes, str) and "://" in likes):
+        # a collection's URI is valid ActivityPub: then the likes are not counted here
         raise note.error(
             "likes", f"should be a collection or its URI, found {describe(likes)}", _REEXPORT
         )

@@ -91,6 +91,7 @@ class CodingTables:
         add: Sequence[dict[str, Any]] = (),
         undoes: int | None = None,
         detail: dict[str, Any] | None = None,
+        review: Sequence[dict[str, Any]] = (),
     ) -> tuple[int, int]:
         """Store a codebook version and the codings it changes, as one durable unit.
 
@@ -101,7 +102,10 @@ class CodingTables:
         remove : coding ids the revision removes (they keep their rows).
         add : codings the revision adds (see :meth:`add_codings`), e.g. merged ones.
         undoes : the revision's action this one undoes: its codings change back
-            exactly (``remove`` and ``add`` are then not used).
+            exactly (``remove`` and ``add`` are then not used) and the reviews it
+            asked for are withdrawn.
+        review : codings to look at again: ``{"coding_id", "suggested_code",
+            "score", "reason"}``.
 
         Returns
         -------
@@ -142,6 +146,20 @@ class CodingTables:
                 self._check_undoable(undoes)
                 added, removed = self._reverse(undoes, action_id)
                 self._mark_undone(undoes, action_id)
+                self._execute(
+                    "UPDATE coding_reviews SET resolved_by = ? WHERE added_by = ? "
+                    "AND resolved_by IS NULL",
+                    (action_id, undoes),
+                )
+            if review:
+                self._executemany(
+                    "INSERT INTO coding_reviews (coding_id, suggested_code, score, reason, "
+                    "added_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (coding_id) DO UPDATE SET "
+                    "suggested_code = excluded.suggested_code, score = excluded.score, "
+                    "reason = excluded.reason, added_by = excluded.added_by, resolved_by = NULL",
+                    [(int(r["coding_id"]), r.get("suggested_code"), r.get("score"), r["reason"],
+                      action_id) for r in review],
+                )  # fmt: skip
             self._append(
                 catalogue.CodebookRevised(
                     version=version, codebook_id=body["id"], operation=operation,
@@ -365,6 +383,15 @@ class CodingTables:
         for column in ("span_start", "span_end", "derived_from", "removed_by"):
             frame[column] = pd.array(frame[column], dtype="Int64")
         return frame
+
+    def reviews(self, *, open_only: bool = True) -> pd.DataFrame:
+        """Codings waiting to be looked at again, with the suggested code, oldest first."""
+        where = " WHERE r.resolved_by IS NULL" if open_only else ""
+        return self._frame(
+            "SELECT r.coding_id, c.comment_id, c.code_id, c.coder, r.suggested_code, r.score, "
+            "r.reason, r.added_by, r.resolved_by FROM coding_reviews AS r "
+            f"JOIN codings AS c ON c.coding_id = r.coding_id{where} ORDER BY r.coding_id"
+        )
 
     # -- memos --------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from workbench.store.tables import Store
 TABLES: tuple[str, ...] = (
     "imports", "comments", "comment_revisions", "gaps", "skipped", "events",
     "cluster_runs", "cluster_members", "clusters", "coding_queue", "coding_actions",
-    "codebook_versions", "codings", "memos",
+    "codebook_versions", "codings", "coding_reviews", "memos",
 )  # fmt: skip
 #: Columns only one dialect has (filled in by the target itself).
 _DIALECT_COLUMNS = {"row_seq"}

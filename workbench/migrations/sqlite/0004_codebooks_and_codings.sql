@@ -48,6 +48,17 @@ CREATE INDEX codings_by_code ON codings (code_id) WHERE removed_by IS NULL;
 CREATE INDEX codings_by_action ON codings (added_by);
 CREATE INDEX codings_removed_by_action ON codings (removed_by);
 
+-- Codings a revision asks coders to look at again (a split code's codings), each with
+-- the new code suggested for it (by embedding similarity, where embeddings exist).
+CREATE TABLE coding_reviews (
+    coding_id      INTEGER PRIMARY KEY REFERENCES codings(coding_id),
+    suggested_code TEXT,
+    score          REAL,
+    reason         TEXT NOT NULL,               -- e.g. 'split of access (version 4)'
+    added_by       INTEGER NOT NULL REFERENCES coding_actions(action_id),
+    resolved_by    INTEGER REFERENCES coding_actions(action_id)
+);
+
 CREATE TABLE memos (
     memo_id     INTEGER PRIMARY KEY,
     target_kind TEXT NOT NULL,                 -- code, thread, comment, project

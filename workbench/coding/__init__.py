@@ -1,0 +1,1 @@
+"""Coding: applying a codebook's codes to comments (codings, memos, exchange)."""
