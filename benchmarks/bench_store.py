@@ -11,8 +11,8 @@ PostgreSQL server, :class:`workbench.store.pgserver.TemporaryPostgres`):
   queue afterwards (must be 0), queued writes nobody acknowledged (must be 0),
   errors that reached a writer (must be 0). Baseline from the same run and
   backend: one writer alone (``--baseline-seconds``) on a project of its own of the
-  same size (``--comments``); the ratios are contended latency / latency alone, and throughput of all writers /
-  throughput of the one alone.
+  same size (``--comments``); the ratios are contended latency / latency alone,
+  and throughput of all writers / throughput of the one alone.
 * ``crashes``: imports of ``--import-rows`` comments each, killed with SIGKILL at
   a random moment between the first stored batch and the time a whole import took
   (``--kills`` imports really killed, default 100). After each kill: the project

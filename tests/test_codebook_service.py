@@ -275,3 +275,36 @@ def test_memos_attach_to_codes_threads_and_the_project(coded) -> None:
     with pytest.raises(CodingError, match="attaches to a code"):
         coded.store.add_memo("codebook", "x", "no", "ann")
     assert coded.stats()["codings"] == 7 and coded.stats()["coders"] == 2
+
+
+def test_undo_that_would_orphan_new_codings_is_refused(coded) -> None:
+    _apply(coded, revisions.add(service.require(coded), Code(id="trust", label="Trust"), "ann"))
+    coded.store.add_codings([{"comment_id": C4, "code_id": "trust", "coder": "ann"}], "ann",
+                            codebook_version=2)  # fmt: skip
+    with pytest.raises(CodingError, match="1 of trust"):
+        _apply(coded, service.plan_undo(coded))
+    assert service.require(coded).has("trust") and service.require(coded).version == 2
+
+
+def test_coding_a_merged_code_is_refused(coded) -> None:
+    _apply(coded, revisions.merge(service.require(coded), ["delays"], "waiting",
+                                  coded.store.codings(), "ann"))  # fmt: skip
+    with pytest.raises(CodingError, match="'delays' is not an active code"):
+        coded.store.add_codings([{"comment_id": C4, "code_id": "delays", "coder": "ann"}],
+                                "ann", codebook_version=2)  # fmt: skip
+
+
+def test_a_revision_planned_before_new_codings_is_planned_again(coded) -> None:
+    codebook = service.require(coded)
+    stale = revisions.merge(codebook, ["delays"], "waiting", coded.store.codings(), "ann")
+    coded.store.add_codings([{"comment_id": C4, "code_id": "delays", "coder": "cat"}], "cat",
+                            codebook_version=1)  # fmt: skip
+    from workbench.errors import StaleRevision
+
+    with pytest.raises(StaleRevision, match="codings of delays changed"):
+        _apply(coded, stale)
+    assert service.require(coded).version == 1, "nothing half applied"
+    service.revise(coded, lambda cb: revisions.merge(cb, ["delays"], "waiting",
+                                                     coded.store.codings(), "ann"))
+    assert coded.store.codings(code_id="delays").empty
+    assert "cat" in set(coded.store.codings(code_id="waiting")["coder"])

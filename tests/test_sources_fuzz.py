@@ -1,8 +1,9 @@
 """Property-based tests: every loader, fed damaged input, rejects it, reports it or shows it.
 
 Seeds are small, good export files of every format: the hand-written ones in
-tests/data (every registered format must have one) and the small real ones in
-../shared/fixtures when that folder is present. Hypothesis cuts them short, changes
+tests/data (every registered format must have one; generic tables are read with
+their mapping from ``CSV_MAPPINGS``) and the small real ones in ../shared/fixtures
+when that folder is present. Hypothesis cuts them short, changes
 bytes, swaps JSON values for values of other types and throws random bytes. Each
 loader must then raise a WorkbenchError naming the file, or report the damage
 (``skipped``, gaps, warnings), or give comments that visibly differ from the seed's
@@ -36,15 +37,19 @@ MAX_SEED_BYTES = 600 * 1024
 SEEDS_PER_FORMAT = 2
 #: Formats read as tables; every other format is JSON or JSON lines.
 TABLE_FORMATS = {"csv", "youtube-takeout"}
-CSV_SEED = (
-    b"id,when,who,text,extra\r\n"
-    b'1,2026-03-01 10:00,ann,"Long wait, then\r\nkind staff",x\r\n'
-    b"2,02/03/2026,bob,Parking is impossible \xf0\x9f\x98\xa4,\r\n"
-    b"3,,carl,n/a,y\r\n"
-)
-CSV_MAPPING = ColumnMapping(
-    text_column="text", id_column="id", time_column="when", author_column="who"
-)
+#: Generic tables have no fixed columns: the mapping of each hand-written table that
+#: seeds the "csv" format (comma-separated, as tests.damage parses tables).
+CSV_MAPPINGS = {
+    "clinic_visits.csv": ColumnMapping(
+        text_column="text", id_column="id", time_column="when", author_column="who"
+    ),
+    "survey_bom_crlf.csv": ColumnMapping(
+        text_column="answer",
+        id_column="response_id",
+        time_column="submitted",
+        author_column="respondent",
+    ),
+}
 #: Compressions the loaders open by their magic number.
 PACKERS = {
     "gzip": gzip.compress,
@@ -54,7 +59,7 @@ PACKERS = {
 }
 
 
-def _seed(path: Path, name: str) -> Seed | None:
+def _seed(path: Path, name: str, mapping: ColumnMapping | None = None) -> Seed | None:
     """A seed from ``path`` if it is a good file of format ``name`` (loads to rows)."""
     if path.stat().st_size <= MAX_SEED_BYTES:
         data = read_bytes(path)
@@ -63,7 +68,8 @@ def _seed(path: Path, name: str) -> Seed | None:
     else:
         return None
     try:
-        seed = Seed(name, data, path.suffix, origin=str(path.relative_to(path.parents[1])))
+        origin = str(path.relative_to(path.parents[1]))
+        seed = Seed(name, data, path.suffix, mapping, origin=origin)
     except AssertionError:  # not parseable as JSON / JSON lines / a table
         return None
     usable = seed.baseline.error is None and len(seed.baseline.frame) > 0
@@ -80,13 +86,12 @@ def _seeds(roots: list[Path]) -> dict[str, list[Seed]]:
                 name = detect(path)
             except WorkbenchError:
                 continue
-            if name == "csv":
-                continue  # generic CSV needs a mapping: CSV_SEED below
-            seed = _seed(path, name)
+            mapping = CSV_MAPPINGS.get(path.name) if root == DATA else None
+            if name == "csv" and mapping is None:
+                continue  # a generic table without a known mapping is no seed
+            seed = _seed(path, name, mapping)
             if seed is not None:
                 found[name].append(seed)
-    if DATA in roots:
-        found["csv"].append(Seed("csv", CSV_SEED, ".csv", CSV_MAPPING, origin="CSV_SEED"))
     return found
 
 
@@ -173,7 +178,8 @@ def damaged(draw: st.DrawFn, seed: Seed) -> Damage:
 def test_every_format_has_a_hand_written_seed(name: str) -> None:
     assert HAND_WRITTEN.get(name), (
         f"no good example of format {name!r} in {DATA} (a file that is detected as "
-        f"{name!r} and loads to rows): write a small, awkward one by hand"
+        f"{name!r} and loads to rows; a generic table also needs its mapping in "
+        f"CSV_MAPPINGS): write a small, awkward one by hand"
     )
 
 

@@ -27,8 +27,11 @@ def _plan_command(make: Callable[..., Any]) -> Callable[..., None]:
         from workbench.project import Project
 
         with Project.open(project) as opened:
-            plan = make(opened, service.require(opened), **options)
-            data = service.apply(opened, plan, dry_run=dry_run)
+            if dry_run:
+                data = service.apply(opened, make(opened, service.require(opened), **options),
+                                     dry_run=True)  # fmt: skip
+            else:  # planned again if coders change the codings meanwhile
+                data = service.revise(opened, lambda codebook: make(opened, codebook, **options))
         _emit(data, as_json, _render_plan)
 
     return run

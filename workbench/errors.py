@@ -173,3 +173,7 @@ class ExchangeError(WorkbenchError):
 def _rebuild_exchange_error(path: str | None, problem: str, where: str | None,
                             hint: str | None) -> ExchangeError:
     return ExchangeError(path, problem, where=where, hint=hint)
+
+
+class StaleRevision(CodingError):
+    """A revision was planned from codings or a codebook that changed since: plan again."""

@@ -39,6 +39,8 @@ class Plan:
     review: list[dict[str, Any]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     undoes: int | None = None
+    #: Active codings per code the plan was made from (checked again when applied).
+    basis: dict[str, int] = field(default_factory=dict)
 
     def describe(self) -> str:
         """The plan in words, as a dry run prints it."""
@@ -234,7 +236,8 @@ def merge(codebook: Codebook, sources: Sequence[str], target: str | Code,
     if collapsed:
         lines.append(f"{collapsed} duplicate codings collapse (same coder, comment and span)")
     return Plan("merge", _checked(new), [*sources, target_id], rationale,
-                remove=remove, add=added, lines=lines)
+                remove=remove, add=added, lines=lines,
+                basis={c: _count(codings, c) for c in (*sources, target_id)})
 
 
 def split(codebook: Codebook, source: str, into: Sequence[Code], codings: pd.DataFrame,
@@ -275,7 +278,7 @@ def split(codebook: Codebook, source: str, into: Sequence[Code], codings: pd.Dat
              f"{source} is retired; its {len(review)} codings are kept and queued for "
              f"re-review ({guessed} with a suggested new code)"]  # fmt: skip
     return Plan("split", _checked(new), [source, *(c.id for c in into)], rationale,
-                review=review, lines=lines)
+                review=review, lines=lines, basis={source: len(review)})
 
 
 def retire(codebook: Codebook, code_id: str, codings: pd.DataFrame, who: str,
@@ -290,7 +293,8 @@ def retire(codebook: Codebook, code_id: str, codings: pd.DataFrame, who: str,
              "as of a retired code"]  # fmt: skip
     if active_children:
         lines.append(f"its active children stay under it: {', '.join(active_children)}")
-    return Plan("retire", _checked(new), [code_id], rationale, lines=lines)
+    return Plan("retire", _checked(new), [code_id], rationale, lines=lines,
+                basis={code_id: kept})
 
 
 def undo(codebook: Codebook, previous: Codebook, undone_version: int, undone_action: int,

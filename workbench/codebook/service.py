@@ -8,6 +8,7 @@ and stored here, each as one unit of work with the codings it changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ import pandas as pd
 from workbench.codebook import revisions, yamlfile
 from workbench.codebook.model import Change, Code, Codebook, label_of
 from workbench.codebook.revisions import Plan
-from workbench.errors import CodebookError
+from workbench.errors import CodebookError, StaleRevision
 
 if TYPE_CHECKING:
     from workbench.project import Project
@@ -113,9 +114,27 @@ def apply(project: Project, plan: Plan, *, dry_run: bool = False) -> dict[str, A
     project.store.save_codebook(
         plan.codebook.model_dump(mode="json"), yaml, plan.operation, project.actor,
         rationale=plan.rationale, remove=plan.remove, add=plan.add, undoes=plan.undoes,
-        detail={"codes": plan.codes}, review=plan.review,
+        detail={"codes": plan.codes}, review=plan.review, basis=plan.basis,
     )  # fmt: skip
     return summary
+
+
+def revise(project: Project, make: Callable[[Codebook], Plan], *,
+           attempts: int = 5) -> dict[str, Any]:  # fmt: skip
+    """Plan (``make(current codebook)``) and apply a revision, planning again if stale.
+
+    While coders keep coding, the codings a merge or split was planned from may
+    change before it is stored; the store then refuses it (nothing half applied)
+    and it is planned again from the new state, up to ``attempts`` times.
+    """
+    for attempt in range(attempts):
+        plan = make(require(project))
+        try:
+            return apply(project, plan)
+        except StaleRevision:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def export(project: Project, out: str | Path, number: int | None = None) -> Path:
@@ -197,6 +216,7 @@ def plan_import(project: Project, path: str | Path, rationale: str = "") -> Plan
                                      else new.code(target), codings, project.actor)
             plan.remove += merged.remove
             plan.add += merged.add
+            plan.basis.update(merged.basis)
     return plan
 
 

@@ -17,8 +17,9 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from workbench.codebook.model import Code, Codebook, consistency_problems
 from workbench.errors import CodebookError
@@ -107,10 +108,13 @@ def _merge_list(old: Any, new: list[dict], key: str) -> CommentedSeq:
             if isinstance(item, CommentedMap) and key in item:
                 by_key[item[key]] = item
     merged = CommentedSeq()
+    after = None
     if isinstance(old, CommentedSeq):
         merged.ca.comment = old.ca.comment
+        after = _take_tail(old)  # the lines after the list (the next key's heading)
     for item in new:
         target = by_key.get(item[key], CommentedMap())
+        below = _take_tail(target)  # the lines after this item (the next one's heading)
         defaults = Code.model_fields if key == "id" else {}
         for name, value in item.items():
             optional = name in defaults and value == defaults[name].get_default(
@@ -119,17 +123,75 @@ def _merge_list(old: Any, new: list[dict], key: str) -> CommentedSeq:
             if optional and name not in target:
                 continue  # keep files short: defaults are written only if already there
             if name not in target or _plain(target[name]) != value:
-                target[name] = _block(value)
+                target[name] = _block(value, target.get(name))
         for name in [n for n in target if n not in item]:
             del target[name]
+        _put_tail(target, below)
         merged.append(target)
+    _put_tail(merged, after)
     return merged
 
 
-def _block(value: Any) -> Any:
-    """A value ready to write: lists as block sequences, long text folded at words."""
+def _tail_slot(node: Any) -> tuple[dict, Any, int] | None:
+    """Where ruamel.yaml keeps the comment lines that follow ``node``'s last line.
+
+    They hang on the last scalar inside it: ``(ca.items, key, slot)`` of that scalar.
+    """
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node):
+        key = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        value = node[key]
+        if not (isinstance(value, (CommentedMap, CommentedSeq)) and len(value)):
+            return node.ca.items, key, 0 if isinstance(node, CommentedSeq) else 2
+        node = value
+    return None
+
+
+def _take_tail(node: Any) -> str | None:
+    """Detach the comment lines after ``node`` (an end-of-line comment stays put).
+
+    Written into a document, a node gets new keys or items after its old last one;
+    the lines that followed it (often the heading of the next section) must move
+    below them, or they would end up in the middle of the node.
+    """
+    slot = _tail_slot(node)
+    if slot is None:
+        return None
+    items, key, index = slot
+    token = (items.get(key) or [None] * 4)[index]
+    if not isinstance(token, CommentToken) or "\n" not in token.value:
+        return None
+    if token.value.startswith("\n"):
+        tail, items[key][index] = token.value, None
+    else:  # "# end-of-line comment\n..." keeps its first line
+        end = token.value.index("\n") + 1
+        tail, token.value = "\n" + token.value[end:], token.value[:end]
+    return tail if tail != "\n" else None
+
+
+def _put_tail(node: Any, tail: str | None) -> None:
+    """Attach comment lines taken by :func:`_take_tail` after ``node``'s last line."""
+    slot = _tail_slot(node) if tail else None
+    if slot is None:
+        return
+    items, key, index = slot
+    entry = items.setdefault(key, [None] * 4)
+    token = entry[index]
+    if isinstance(token, CommentToken):  # an end-of-line comment: the lines go below it
+        token.value = token.value.rstrip("\n") + tail
+    else:
+        entry[index] = CommentToken(tail, CommentMark(0))
+
+
+def _block(value: Any, previous: Any = None) -> Any:
+    """A value ready to write: lists as block sequences, long text folded at words.
+
+    Items of a ``previous`` list that are still there are kept as written (quotes).
+    """
     if isinstance(value, list):
-        return CommentedSeq([_block(item) for item in value])
+        kept = {v: v for v in previous if isinstance(v, str)} if isinstance(previous, list) else {}
+        return CommentedSeq(
+            [kept[v] if isinstance(v, str) and v in kept else _block(v) for v in value]
+        )
     if (
         isinstance(value, str)
         and len(value) > _FOLD_AT

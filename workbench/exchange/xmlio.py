@@ -34,6 +34,11 @@ ORIGIN = "Thread Workbench"
 #: so that it can never change by accident (a test recomputes it).
 GUID_NAMESPACE = uuid.UUID("a64c7c16-f84c-5530-912e-4fde46016974")
 
+#: Characters XML 1.0 cannot carry at all (written as U+FFFD).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Stands in for a carriage return until serialisation writes it as ``&#13;`` (a raw
+#: one would be read back as a line feed).
+_CR = "\ue00d"
 _DATETIME = re.compile(
     r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"
 )
@@ -181,16 +186,24 @@ class Writer:
                 attributes: dict[str, str | None] | None = None,
                 text: str | None = None) -> ET.Element:  # fmt: skip
         """A new element (under ``parent`` when given); None-valued attributes skipped."""
-        attrs = {k: v for k, v in (attributes or {}).items() if v is not None}
-        qualified = f"{{{self.namespace}}}{tag}"
-        made = ET.Element(qualified, attrs) if parent is None else ET.SubElement(
-            parent, qualified, attrs)
+        attrs = {k: _xml_text(v) for k, v in (attributes or {}).items() if v is not None}
+        if parent is None:  # the namespace is declared once, as the default one
+            made = ET.Element(tag, {"xmlns": self.namespace, **attrs})
+        else:
+            made = ET.SubElement(parent, tag, attrs)
         if text is not None:
-            made.text = text
+            made.text = _xml_text(text)
         return made
 
     def tostring(self, root: ET.Element) -> bytes:
         """UTF-8 bytes with an XML declaration, the namespace as the default one."""
         ET.indent(root, space="  ")
-        return ET.tostring(root, encoding="utf-8", xml_declaration=True,
-                           default_namespace=self.namespace)  # fmt: skip
+        data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+        return data.replace(_CR.encode(), b"&#13;")
+
+
+def _xml_text(value: str) -> str:
+    """``value`` made writable: carriage returns kept (see ``_CR``), non-XML characters
+    replaced by U+FFFD."""
+    value = _NOT_XML.sub("\ufffd", value.replace(_CR, "\ufffd"))
+    return value.replace("\r", _CR) if "\r" in value else value

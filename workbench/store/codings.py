@@ -17,7 +17,7 @@ import orjson
 import pandas as pd
 
 from workbench import events as catalogue
-from workbench.errors import CodingError
+from workbench.errors import CodingError, StaleRevision
 from workbench.store.base import utc_now
 
 #: Columns of a coding given to :meth:`CodingTables.add_codings` (the rest are filled in).
@@ -92,6 +92,7 @@ class CodingTables:
         undoes: int | None = None,
         detail: dict[str, Any] | None = None,
         review: Sequence[dict[str, Any]] = (),
+        basis: dict[str, int] | None = None,
     ) -> tuple[int, int]:
         """Store a codebook version and the codings it changes, as one durable unit.
 
@@ -106,6 +107,8 @@ class CodingTables:
             asked for are withdrawn.
         review : codings to look at again: ``{"coding_id", "suggested_code",
             "score", "reason"}``.
+        basis : active codings per code that the plan was made from; if a coder
+            changed them meanwhile the revision is refused (plan it again).
 
         Returns
         -------
@@ -126,10 +129,11 @@ class CodingTables:
             latest = self._one("SELECT max(version) FROM codebook_versions")
             expected = 1 if latest is None else int(latest) + 1
             if version != expected:
-                raise CodingError(
+                raise StaleRevision(
                     f"codebook version {version} does not follow the stored version "
                     f"{latest}: the codebook was revised meanwhile; reload it and plan again"
                 )
+            self._check_basis(basis or {})
             info = {"operation": operation, "version": version, **(detail or {})}
             action_id = self._action("revision" if undoes is None else "undo", actor, info,
                                      undoes)  # fmt: skip
@@ -151,6 +155,7 @@ class CodingTables:
                     "AND resolved_by IS NULL",
                     (action_id, undoes),
                 )
+            self._check_no_orphans(body)
             if review:
                 self._executemany(
                     "INSERT INTO coding_reviews (coding_id, suggested_code, score, reason, "
@@ -195,6 +200,7 @@ class CodingTables:
         """
 
         def work() -> tuple[int, list[int]]:
+            self._serialise("codings")
             action_id = self._action(kind, actor, {"codings": len(codings),
                                                    "codebook_version": codebook_version})
             ids = self._insert_codings(codings, action_id, codebook_version)
@@ -253,6 +259,51 @@ class CodingTables:
             return undo_id
 
         return self.write(work, durable=True)
+
+    def _check_basis(self, basis: dict[str, int]) -> None:
+        if not basis:
+            return
+        now = dict(self._execute(
+            f"SELECT code_id, count(*) FROM codings WHERE removed_by IS NULL AND code_id IN "
+            f"{self.TEXT_LIST} GROUP BY code_id",
+            (self._list(sorted(basis)),),
+        ).fetchall())  # fmt: skip
+        changed = sorted(c for c, n in basis.items() if int(now.get(c, 0)) != n)
+        if changed:
+            raise StaleRevision(
+                f"codings of {', '.join(changed)} changed while the revision was planned; "
+                "nothing was changed: plan it again"
+            )
+
+    def _check_no_orphans(self, body: dict[str, Any]) -> None:
+        """Refuse a version that would leave active codings on codes it does not have."""
+        ids = [c["id"] for c in body["codes"]]
+        orphans = self._execute(
+            f"SELECT code_id, count(*) FROM codings WHERE removed_by IS NULL AND code_id NOT IN "
+            f"{self.TEXT_LIST} GROUP BY code_id ORDER BY code_id",
+            (self._list(ids),),
+        ).fetchall()
+        if orphans:
+            listed = ", ".join(f"{n} of {code}" for code, n in orphans)
+            raise CodingError(
+                f"codebook version {body['version']} would leave codings on codes it does not "
+                f"have ({listed}), made since the revision being undone; remove those codings "
+                "first, or retire or merge the code instead; nothing was changed"
+            )
+
+    def _active_codes(self) -> set[str] | None:
+        """The active code ids of the latest codebook version (None: no codebook yet)."""
+        latest = self._one("SELECT max(version) FROM codebook_versions")
+        if latest is None:
+            return None
+        cached = self._codes_cache if hasattr(self, "_codes_cache") else None
+        if cached is None or cached[0] != latest:
+            body = orjson.loads(self._one(
+                "SELECT body FROM codebook_versions WHERE version = ?", (latest,)
+            ))  # fmt: skip
+            active = {c["id"] for c in body["codes"] if c.get("status", "active") == "active"}
+            self._codes_cache = cached = (latest, active)
+        return cached[1]
 
     def _check_undoable(self, action_id: int) -> str:
         row = self._execute(
@@ -331,9 +382,16 @@ class CodingTables:
             f"{self.TEXT_LIST} GROUP BY comment_id",
             (self._list(wanted),),
         ).fetchall())  # fmt: skip
+        active = self._active_codes()
         now = utc_now()
         ids = []
         for n, coding in enumerate(codings):
+            if active is not None and str(coding["code_id"]) not in active:
+                raise CodingError(
+                    f"coding {n + 1}: code {coding['code_id']!r} is not an active code of the "
+                    "current codebook (merged, retired or unknown); reload the codebook and "
+                    "code again; nothing was stored"
+                )
             comment_id = str(coding["comment_id"])
             if comment_id not in texts:
                 raise CodingError(f"coding {n + 1}: no comment {comment_id!r} in the project; "
