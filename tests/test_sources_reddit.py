@@ -328,6 +328,22 @@ def test_zstd_dump_reads_like_plain(data_dir: Path, tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(sources.read(packed), sources.read(plain))
 
 
+def test_zstd_dump_of_several_frames_is_read_whole(data_dir: Path, tmp_path: Path) -> None:
+    # pzstd and concatenated dumps hold one frame per chunk: every frame is read,
+    # not only the first
+    plain = data_dir / "reddit" / "dump_small.ndjson"
+    lines = plain.read_bytes().splitlines(keepends=True)
+    half = len(lines) // 2
+    packer = zstandard.ZstdCompressor(level=3)
+    packed = tmp_path / "RC_2020-09.zst"
+    frames = [packer.compress(b"".join(part)) for part in (lines[:half], lines[half:])]
+    packed.write_bytes(b"".join(frames))
+    pd.testing.assert_frame_equal(sources.read(packed), sources.read(plain))
+    packed.write_bytes(packed.read_bytes()[:-5])  # the last frame cut short
+    with pytest.raises(SourceError, match=r"RC_2020-09\.zst: the zstandard data is damaged"):
+        sources.read(packed, format="reddit-dump")
+
+
 def test_truncated_last_line_is_skipped(data_dir: Path) -> None:
     frame = sources.read(data_dir / "reddit" / "dump_truncated.ndjson")
     assert list(frame["comment_id"]) == [f"reddit:t1_h2b000{i}" for i in (1, 2, 3)]

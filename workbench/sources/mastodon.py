@@ -49,7 +49,13 @@ Rules
 * Outbox quirks: a ``totalItems`` that disagrees with the items found is a
   warning; a duplicated ``orderedItems`` key (seen in real archives; a JSON
   parser keeps only the last) is detected and the items of every copy are read,
-  repeats by activity id dropped, with a warning.
+  repeats by activity id dropped, with a warning. An activity id repeated with
+  different content is an error (nothing is dropped that differs).
+* Types are checked, never guessed: a reference (``attributedTo``, ``inReplyTo``,
+  ``to``, ``url``...) must be a URI, an object with an ``id``/``href`` or a list
+  of them; ids, texts, counts, times and flags must be of their type. A value of
+  another type is a :class:`~workbench.errors.RecordError` naming the file, the
+  record and the field, not an author, parent or count silently left empty.
 """
 
 from __future__ import annotations
