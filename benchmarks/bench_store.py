@@ -62,7 +62,7 @@ from tests.store_load import (  # noqa: E402 - after the path it lives on
 BACKENDS = ("sqlite", "postgresql")
 #: Seconds each writer process is given to start and open the project before all begin.
 START_ALLOWANCE_S = 3.0
-START_PER_WRITER_S = 1.0
+START_PER_WRITER_S = 3.0
 
 
 # --------------------------------------------------------------------- the machine

@@ -329,7 +329,6 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-
 @dataclass(frozen=True)
 class Parsed:
     """A file's content as the workbench's loaders see its structure.

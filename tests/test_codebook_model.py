@@ -169,7 +169,7 @@ def _located(codes_yaml: str, path: str = "rules.yaml") -> CodebookError:
             - id: b
               label: B
               parent: nope
-            """, 6, "b", "parent 'nope' is not a code", id="unknown-parent"),
+            """, 8, "b", "parent 'nope' is not a code", id="unknown-parent"),
         pytest.param("""\
             - id: top
               label: Top
@@ -179,12 +179,12 @@ def _located(codes_yaml: str, path: str = "rules.yaml") -> CodebookError:
             - id: b
               label: B
               parent: a
-            """, 6, "a", "the parents form a loop", id="parent-loop"),
+            """, 8, "a", "the parents form a loop", id="parent-loop"),
         pytest.param("""\
             - id: a
               label: A
               parent: a
-            """, 4, "a", "cannot be its own parent", id="own-parent"),
+            """, 6, "a", "cannot be its own parent", id="own-parent"),
         pytest.param("""\
             - id: a
               label: A
@@ -198,7 +198,7 @@ def _located(codes_yaml: str, path: str = "rules.yaml") -> CodebookError:
             - id: b
               label: B
               merged_into: a
-            """, 6, "b", "merged_into is set but status is 'active'", id="target-not-merged"),
+            """, 8, "b", "merged_into is set but status is 'active'", id="target-not-merged"),
         pytest.param("""\
             - id: a
               label: A
@@ -206,13 +206,13 @@ def _located(codes_yaml: str, path: str = "rules.yaml") -> CodebookError:
               merged_into: b
             - id: b
               label: B
-            """, 4, "a", "merged_into is set but status is 'retired'", id="retired-with-target"),
+            """, 7, "a", "merged_into is set but status is 'retired'", id="retired-with-target"),
         pytest.param("""\
             - id: a
               label: A
               status: merged
               merged_into: gone
-            """, 4, "a", "merged_into 'gone' is not a code", id="unknown-merge-target"),
+            """, 7, "a", "merged_into 'gone' is not a code", id="unknown-merge-target"),
         pytest.param("""\
             - id: keep
               label: Keep
@@ -224,13 +224,13 @@ def _located(codes_yaml: str, path: str = "rules.yaml") -> CodebookError:
               label: B
               status: merged
               merged_into: a
-            """, 6, "a", "merge loop", id="merge-loop"),
+            """, 9, "a", "merge loop", id="merge-loop"),
         pytest.param("""\
             - id: a
               label: A
               status: merged
               merged_into: a
-            """, 4, "a", "merge loop", id="merged-into-itself"),
+            """, 7, "a", "merge loop", id="merged-into-itself"),
         pytest.param("""\
             - id: a
               label: A
@@ -253,6 +253,7 @@ def _located(codes_yaml: str, path: str = "rules.yaml") -> CodebookError:
 def test_rule_errors_name_file_line_and_code(
     codes_yaml: str, line: int, code_id: str, problem: str
 ) -> None:
+    """The line is the offending key's (or the code's first line when the key is absent)."""
     error = _located(codes_yaml)
     assert (str(error.path), error.line, error.code_id) == ("rules.yaml", line, code_id)
     assert problem in error.problem
@@ -274,7 +275,8 @@ def test_every_problem_is_listed_not_just_the_first() -> None:
     ])  # fmt: skip
     problems = consistency_problems(codebook)
     assert [code_id for code_id, _ in problems] == ["a", "a", "b"]
-    assert consistency_problems(Codebook(id="ok", title="OK", codes=[Code(id="a", label="A")])) == []
+    valid = Codebook(id="ok", title="OK", codes=[Code(id="a", label="A")])
+    assert consistency_problems(valid) == []
 
 
 def test_the_model_refuses_bad_codebooks_without_a_file() -> None:

@@ -54,9 +54,11 @@ def _requirements(extras: tuple[str, ...] = ()) -> list[Requirement]:
     """
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     optional = project.get("optional-dependencies", {})
-    declared = [Requirement(t) for e in extras for t in optional.get(e, [])] if extras else [
-        Requirement(t) for t in project["dependencies"]
-    ]
+    declared = (
+        [Requirement(t) for e in extras for t in optional.get(e, [])]
+        if extras
+        else [Requirement(t) for t in project["dependencies"]]
+    )
     installed = [Requirement(t) for t in importlib.metadata.requires(DISTRIBUTION) or []]
     if extras:
         chosen = [r for r in declared if _applies(r)] + [

@@ -414,8 +414,65 @@ def test_outbox_with_repeated_items_and_an_odd_activity_id_is_a_located_error(
     note = {"type": "Create", "id": "https://a.example/1/activity", "object": NOTE}
     path = tmp_path / "outbox.json"
     path.write_bytes(
-        b'{"orderedItems": [' + orjson.dumps(note) + b'], "orderedItems": ['
-        + orjson.dumps({"type": "Like", "id": [], "object": "https://b.example/2"}) + b"]}"
+        b'{"orderedItems": ['
+        + orjson.dumps(note)
+        + b'], "orderedItems": ['
+        + orjson.dumps({"type": "Like", "id": [], "object": "https://b.example/2"})
+        + b"]}"
     )
     with pytest.raises(RecordError, match=r"outbox\.json"):
         sources.read(path, format="mastodon-outbox")
+
+
+def test_outbox_activity_repeated_is_read_once_unless_it_differs(tmp_path: Path) -> None:
+    create = {"type": "Create", "id": "https://a.example/1/activity", "object": NOTE}
+    path = tmp_path / "outbox.json"
+    path.write_bytes(orjson.dumps({"orderedItems": [create, create]}))
+    frame = sources.read(path, format="mastodon-outbox")
+    assert len(frame) == 1
+    assert frame.attrs["warnings"] == [
+        "outbox.json repeats activities (2 items, 1 duplicate(s) dropped)"
+    ]
+    changed = create | {"object": NOTE | {"content": "<p>edited</p>"}}
+    path.write_bytes(orjson.dumps({"orderedItems": [create, changed]}))
+    with pytest.raises(
+        RecordError, match=r"outbox\.json, \$\.orderedItems\[1\]: field 'id' .* different activity"
+    ):
+        sources.read(path, format="mastodon-outbox")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("attributedTo", [None], "field 'attributedTo' should be a URI"),
+        ("inReplyTo", 7, "field 'inReplyTo' should be a URI"),
+        ("attachment", -3258, "field 'attachment' should be an attachment object"),
+        ("likes", "0", "field 'likes' should be a collection or its URI"),
+        ("sensitive", [], "field 'sensitive' should be true or false"),
+    ],
+)
+def test_wrong_typed_note_field_is_named(
+    tmp_path: Path, key: str, value: object, problem: str
+) -> None:
+    path = tmp_path / "outbox.json"
+    note = NOTE | {key: value}
+    path.write_bytes(orjson.dumps({"orderedItems": [{"type": "Create", "object": note}]}))
+    where = r"outbox\.json, \$\.orderedItems\[0\]\.object"
+    with pytest.raises(RecordError, match=rf"{where}: {problem}"):
+        sources.read(path, format="mastodon-outbox")
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ({"in_reply_to_id": True}, "field 'in_reply_to_id' should be an id"),
+        ({"account": True}, "field 'account' should be an object"),
+        ({"account": {"acct": ["ann"]}}, "field 'acct' should be text"),
+        ({"favourites_count": "many"}, "field 'favourites_count' should be a whole number"),
+    ],
+)
+def test_wrong_typed_status_field_is_named(tmp_path: Path, extra: dict, problem: str) -> None:
+    path = tmp_path / "statuses.json"
+    path.write_bytes(orjson.dumps([status("1"), status("2", "1", **extra)]))
+    with pytest.raises(RecordError, match=rf"statuses\.json, \$\[1\](\.account)?: {problem}"):
+        sources.read(path)

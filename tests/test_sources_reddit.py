@@ -329,8 +329,8 @@ def test_zstd_dump_reads_like_plain(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_zstd_dump_of_several_frames_is_read_whole(data_dir: Path, tmp_path: Path) -> None:
-    # pzstd and concatenated dumps hold one frame per chunk: every frame is read,
-    # not only the first
+    # pzstd and concatenated dumps hold one frame per chunk: every frame is read, and
+    # a frame cut short is an error even when the frames before it are whole
     plain = data_dir / "reddit" / "dump_small.ndjson"
     lines = plain.read_bytes().splitlines(keepends=True)
     half = len(lines) // 2

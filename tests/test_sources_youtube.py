@@ -316,3 +316,18 @@ def test_takeout_row_missing_its_text_cell_is_not_read_silently(data_dir: Path) 
     header, first = seed.parsed.value[:2]
     assert header[-1] == "Comment text" and len(first) == len(header)
     check_value(seed, (1,), first[:-1])
+
+
+def test_empty_text_original_falls_back_to_text_display(tmp_path: Path) -> None:
+    comment = {"kind": "youtube#comment", "id": "c1", "snippet": {
+        "videoId": "v1", "textOriginal": "", "textDisplay": "Hi &amp; bye",
+        "publishedAt": "2026-11-25T14:05:00Z"}}  # fmt: skip
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps({"kind": "youtube#commentListResponse", "items": [comment]}))
+    frame = sources.read(path)
+    assert frame["text"].tolist() == ["Hi & bye"]
+    del comment["snippet"]["publishedAt"]
+    path.write_text(json.dumps({"kind": "youtube#commentListResponse", "items": [comment]}))
+    where = r"page\.json, \$\.items\[0\]\.snippet"
+    with pytest.raises(RecordError, match=rf"{where}: field 'publishedAt' is missing"):
+        sources.read(path)

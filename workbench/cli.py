@@ -6,8 +6,6 @@ printed as one line naming the file and record, with exit status 2.
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,30 +13,8 @@ from typing import Any
 
 import click
 
-from workbench.errors import WorkbenchError
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-
-
-def _emit(data: Any, as_json: bool, render: Callable[[Any], str]) -> None:
-    if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-    else:
-        click.echo(render(data))
-
-
-def _friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except WorkbenchError as exc:
-            if kwargs.get("as_json"):
-                click.echo(json.dumps({"error": str(exc), "type": type(exc).__name__}))
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
-
-    return wrapper
+from workbench.cli_coding import codebook, codings
+from workbench.cli_support import emit, friendly_errors, json_option
 
 
 @click.group()
@@ -56,21 +32,21 @@ def main() -> None:
     "Default: a SQLite file in the project folder.",
 )
 @json_option
-@_friendly_errors
+@friendly_errors
 def init(project: Path, name: str | None, database: str | None, as_json: bool) -> None:
     """Create a new project folder PROJECT."""
     from workbench.project import Project
 
     with Project.init(project, name=name, database=database) as opened:
         data = {"project": str(opened.root), "database": opened.store.location}
-    _emit(data, as_json, lambda d: f"created project {d['project']} (database {d['database']})")
+    emit(data, as_json, lambda d: f"created project {d['project']} (database {d['database']})")
 
 
 @main.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("database")
 @json_option
-@_friendly_errors
+@friendly_errors
 def migrate(project: Path, database: str, as_json: bool) -> None:
     """Move PROJECT's data into DATABASE (e.g. postgresql://USER@HOST/DB) and use it.
 
@@ -81,7 +57,7 @@ def migrate(project: Path, database: str, as_json: bool) -> None:
     from workbench.maintenance import migrate_project
 
     data = migrate_project(project, database)
-    _emit(data, as_json, lambda d: (
+    emit(data, as_json, lambda d: (
         f"moved {d['project']} from {d['from']} to {d['to']}: "
         + ", ".join(f"{n} {t}" for t, n in d["counts"].items())
     ))  # fmt: skip
@@ -91,7 +67,7 @@ def migrate(project: Path, database: str, as_json: bool) -> None:
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @json_option
-@_friendly_errors
+@friendly_errors
 def backup(project: Path, out: Path, as_json: bool) -> None:
     """Back up PROJECT (database, settings, key) into the new folder OUT.
 
@@ -101,7 +77,7 @@ def backup(project: Path, out: Path, as_json: bool) -> None:
     from workbench.maintenance import backup_project
 
     data = backup_project(project, out)
-    _emit(data, as_json, lambda d: (
+    emit(data, as_json, lambda d: (
         f"backed up {d['project']} into {out} at {d['taken_at']} "
         f"({d['counts_at_start']['comments']} comments, {d['counts_at_start']['events']} events)"
     ))  # fmt: skip
@@ -115,13 +91,13 @@ def backup(project: Path, out: Path, as_json: bool) -> None:
     help="For a PostgreSQL backup: the new, empty database to restore into.",
 )
 @json_option
-@_friendly_errors
+@friendly_errors
 def restore(backup_folder: Path, project: Path, database: str | None, as_json: bool) -> None:
     """Restore BACKUP_FOLDER (from `workbench backup`) as the new project PROJECT."""
     from workbench.maintenance import restore_project
 
     data = restore_project(backup_folder, project, database=database)
-    _emit(data, as_json, lambda d: (
+    emit(data, as_json, lambda d: (
         f"restored {d['project']} ({d['counts']['comments']} comments, "
         f"{d['counts']['events']} events) into {d['database']}"
     ))  # fmt: skip
@@ -168,7 +144,7 @@ def restore(backup_folder: Path, project: Path, database: str | None, as_json: b
 )
 @click.option("--sheet", help="Excel: sheet name (default: the first).")
 @json_option
-@_friendly_errors
+@friendly_errors
 def import_(
     project: Path,
     files: tuple[Path, ...],
@@ -212,7 +188,7 @@ def import_(
         )
     if progress is not None:
         click.echo("", err=True)
-    _emit(report.as_dict(), as_json, _render_import)
+    emit(report.as_dict(), as_json, _render_import)
 
 
 def _progress_line() -> Callable[[str, int], None] | None:
@@ -244,14 +220,14 @@ def _render_import(data: dict[str, Any]) -> str:
 @main.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 @json_option
-@_friendly_errors
+@friendly_errors
 def stats(project: Path, as_json: bool) -> None:
     """Print counts of PROJECT's comments, threads, platforms, gaps and skips."""
     from workbench.project import Project
 
     with Project.open(project) as opened:
         data = opened.stats()
-    _emit(data, as_json, _render_stats)
+    emit(data, as_json, _render_stats)
 
 
 def _render_stats(data: dict[str, Any]) -> str:
@@ -266,6 +242,8 @@ def _render_stats(data: dict[str, Any]) -> str:
         lines.append(f"gaps ({kind}): {gap['stubs']} stubs hiding {gap['hidden_items']} items")
     if data["skipped"]:
         lines.append("skipped: " + ", ".join(f"{k} {v}" for k, v in data["skipped"].items()))
+    lines.append(f"codings:  {data['codings']} by {data['coders']} coders")
+    lines.append(f"database: {data['database']}, schema version {data['schema_version']}")
     return "\n".join(lines)
 
 
@@ -280,7 +258,7 @@ def _render_stats(data: dict[str, Any]) -> str:
               help="Comments over the model's token limit (default: chunk).")
 @click.option("--threads", type=int, help="CPU threads (default: the cores free now).")
 @json_option
-@_friendly_errors
+@friendly_errors
 def embed(project: Path, model: str | None, backend: str | None, long_texts: str | None,
           threads: int | None, as_json: bool) -> None:
     """Embed PROJECT's comments; only texts not in the cache are computed."""
@@ -291,7 +269,7 @@ def embed(project: Path, model: str | None, backend: str | None, long_texts: str
         encoder = encoder_for(opened, model=model, backend=backend, long_texts=long_texts,
                               threads=threads)
         data = embed_comments(opened, encoder=encoder, progress=True).report.as_dict()
-    _emit(data, as_json, lambda d: (
+    emit(data, as_json, lambda d: (
         f"{d['comments']} comments: {d['embedded']} embedded, {d['cached']} from the cache, "
         f"{d['skipped']} without text ({d['model']}, {d['backend']}, {d['seconds']} s)"))
 
@@ -307,7 +285,7 @@ def embed(project: Path, model: str | None, backend: str | None, long_texts: str
 @click.option("--seed", type=int, default=42, show_default=True,
               help="Random seed: the same seed reproduces a run.")
 @json_option
-@_friendly_errors
+@friendly_errors
 def cluster(project: Path, min_cluster_size: int | None, min_samples: int | None,
             max_cluster_share: float, seed: int, as_json: bool) -> None:
     """Cluster PROJECT's comments (embedding any new ones first) and store the run."""
@@ -318,7 +296,7 @@ def cluster(project: Path, min_cluster_size: int | None, min_samples: int | None
                            max_cluster_share=max_cluster_share, seed=seed)
     with Project.open(project) as opened:
         data = cluster_comments(opened, params, progress=True).summary()
-    _emit(data, as_json, _render_cluster)
+    emit(data, as_json, _render_cluster)
 
 
 def _render_cluster(data: dict[str, Any]) -> str:
@@ -334,7 +312,7 @@ def _render_cluster(data: dict[str, Any]) -> str:
 @main.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 @json_option
-@_friendly_errors
+@friendly_errors
 def runs(project: Path, as_json: bool) -> None:
     """List PROJECT's stored cluster runs, oldest first."""
     from workbench.cluster import list_runs
@@ -342,7 +320,7 @@ def runs(project: Path, as_json: bool) -> None:
 
     with Project.open(project) as opened:
         data = list_runs(opened)
-    _emit(data, as_json, lambda d: "\n".join(
+    emit(data, as_json, lambda d: "\n".join(
         f"run {r['run_id']}  {r['at']}  {r['clusters']} clusters, {r['outliers']} outliers "
         f"of {r['comments']}  (min size {r['min_cluster_size']}, seed {r['seed']})"
         for r in d) or "no cluster runs yet")
@@ -354,14 +332,14 @@ def formats(as_json: bool) -> None:
     """List the export formats the workbench reads."""
     from workbench.sources import formats as known
 
-    _emit(known(), as_json, lambda d: "\n".join(f"{k:22} {v}" for k, v in d.items()))
+    emit(known(), as_json, lambda d: "\n".join(f"{k:22} {v}" for k, v in d.items()))
 
 
 @main.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--kind", help="Only events of this kind (e.g. import).")
 @json_option
-@_friendly_errors
+@friendly_errors
 def events(project: Path, kind: str | None, as_json: bool) -> None:
     """Print PROJECT's audit trail: every change, who made it and when."""
     from workbench.project import Project
@@ -369,7 +347,7 @@ def events(project: Path, kind: str | None, as_json: bool) -> None:
     with Project.open(project) as opened:
         frame = opened.store.events(kind)
     records = frame.to_dict(orient="records")
-    _emit(
+    emit(
         records,
         as_json,
         lambda rows: "\n".join(
@@ -381,14 +359,14 @@ def events(project: Path, kind: str | None, as_json: bool) -> None:
 @main.command(name="settings")
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 @json_option
-@_friendly_errors
+@friendly_errors
 def settings_(project: Path, as_json: bool) -> None:
     """Print PROJECT's effective settings (defaults < file < WORKBENCH_* env)."""
     from workbench.project import Project
 
     with Project.open(project) as opened:
         values = dict(opened.settings)
-    _emit(values, as_json, lambda d: "\n".join(f"{k} = {v!r}" for k, v in d.items()))
+    emit(values, as_json, lambda d: "\n".join(f"{k} = {v!r}" for k, v in d.items()))
 
 
 @main.command()
@@ -401,13 +379,13 @@ def settings_(project: Path, as_json: bool) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be done, change nothing.")
 @json_option
-@_friendly_errors
+@friendly_errors
 def demo(project: Path, force: bool, dry_run: bool, as_json: bool) -> None:
     """Build the demo project (fictional consultation threads) in PROJECT."""
     from workbench.demo.builder import build_demo_project
 
     report = build_demo_project(project, force=force, dry_run=dry_run)
-    _emit(report, as_json, _render_demo)
+    emit(report, as_json, _render_demo)
 
 
 def _render_demo(d: dict[str, Any]) -> str:
@@ -419,8 +397,6 @@ def _render_demo(d: dict[str, Any]) -> str:
         f"{d['stats']['threads']} threads{moved}"
     )
 
-
-from workbench.cli_coding import codebook, codings  # noqa: E402 - registers the groups
 
 main.add_command(codebook)
 main.add_command(codings)

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from workbench.cli import _emit, _friendly_errors, json_option
+from workbench.cli_support import emit, friendly_errors, json_option
 
 project_argument = click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 dry_run_option = click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
@@ -32,7 +32,7 @@ def _plan_command(make: Callable[..., Any]) -> Callable[..., None]:
                                      dry_run=True)  # fmt: skip
             else:  # planned again if coders change the codings meanwhile
                 data = service.revise(opened, lambda codebook: make(opened, codebook, **options))
-        _emit(data, as_json, _render_plan)
+        emit(data, as_json, _render_plan)
 
     return run
 
@@ -53,7 +53,7 @@ def codebook() -> None:
               help="Codebook file (.yaml or REFI-QDA .qdc).")
 @dry_run_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_init(project: Path, source: Path, dry_run: bool, as_json: bool) -> None:
     """Adopt a codebook file as PROJECT's codebook (version 1)."""
     from workbench.codebook import service
@@ -61,14 +61,14 @@ def codebook_init(project: Path, source: Path, dry_run: bool, as_json: bool) -> 
 
     with Project.open(project) as opened:
         data = service.adopt(opened, source, dry_run=dry_run)
-    _emit(data, as_json, lambda d: f"{'would adopt' if d['dry_run'] else 'adopted'} "
+    emit(data, as_json, lambda d: f"{'would adopt' if d['dry_run'] else 'adopted'} "
                                    f"{d['title']} ({d['codes']} codes)")
 
 
 @codebook.command(name="validate")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_validate(file: Path, as_json: bool) -> None:
     """Check a codebook FILE (.yaml or .qdc); errors name the line and the code."""
     from workbench.codebook import service
@@ -76,7 +76,7 @@ def codebook_validate(file: Path, as_json: bool) -> None:
     codebook, _ = service.read_file(file)
     data = {"file": str(file), "codebook": codebook.id, "version": codebook.version,
             "codes": len(codebook.codes), "active": len(codebook.active)}  # fmt: skip
-    _emit(data, as_json, lambda d: f"{d['file']}: valid, {d['codes']} codes "
+    emit(data, as_json, lambda d: f"{d['file']}: valid, {d['codes']} codes "
                                    f"({d['active']} active), version {d['version']}")
 
 
@@ -85,7 +85,7 @@ def codebook_validate(file: Path, as_json: bool) -> None:
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--version", "number", type=int, help="A stored version (default: current).")
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_export(project: Path, out: Path, number: int | None, as_json: bool) -> None:
     """Write PROJECT's codebook to OUT (.yaml, analysts' comments kept; or .qdc)."""
     from workbench.codebook import service
@@ -93,7 +93,7 @@ def codebook_export(project: Path, out: Path, number: int | None, as_json: bool)
 
     with Project.open(project) as opened:
         written = service.export(opened, out, number)
-    _emit({"written": str(written)}, as_json, lambda d: f"wrote {d['written']}")
+    emit({"written": str(written)}, as_json, lambda d: f"wrote {d['written']}")
 
 
 @codebook.command(name="import")
@@ -103,7 +103,7 @@ def codebook_export(project: Path, out: Path, number: int | None, as_json: bool)
 @dry_run_option
 @rationale_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_import(project: Path, file: Path, yes: bool, dry_run: bool, rationale: str,
                     as_json: bool) -> None:  # fmt: skip
     """Bring in a hand-edited codebook FILE: show the revision it implies, then apply it.
@@ -122,7 +122,7 @@ def codebook_import(project: Path, file: Path, yes: bool, dry_run: bool, rationa
                 click.echo("nothing changed")
                 return
         data = service.apply(opened, plan, dry_run=dry_run)
-    _emit(data, as_json, _render_plan)
+    emit(data, as_json, _render_plan)
 
 
 @codebook.command(name="diff")
@@ -130,7 +130,7 @@ def codebook_import(project: Path, file: Path, yes: bool, dry_run: bool, rationa
 @click.argument("first", type=int)
 @click.argument("second", type=int)
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_diff(project: Path, first: int, second: int, as_json: bool) -> None:
     """Say what changed between versions FIRST and SECOND of PROJECT's codebook."""
     from workbench.codebook import service
@@ -138,7 +138,7 @@ def codebook_diff(project: Path, first: int, second: int, as_json: bool) -> None
 
     with Project.open(project) as opened:
         lines = service.diff(opened, first, second)
-    _emit(lines, as_json, lambda d: "\n".join(d) or "no differences")
+    emit(lines, as_json, lambda d: "\n".join(d) or "no differences")
 
 
 def _code(code_id: str, label: str | None, parent: str | None, definition: str) -> Any:
@@ -156,7 +156,7 @@ def _code(code_id: str, label: str | None, parent: str | None, definition: str) 
 @dry_run_option
 @rationale_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_add(project: Path, code_id: str, label: str | None, parent: str | None,
                  definition: str, **rest: Any) -> None:  # fmt: skip
     """Add a new code CODE_ID (ids are permanent: never reused)."""
@@ -175,7 +175,7 @@ def codebook_add(project: Path, code_id: str, label: str | None, parent: str | N
 @dry_run_option
 @rationale_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_rename(project: Path, code_id: str, label: str, **rest: Any) -> None:
     """Relabel CODE_ID as LABEL (its identity and codings stay)."""
     from workbench.codebook import revisions
@@ -197,7 +197,7 @@ def codebook_rename(project: Path, code_id: str, label: str, **rest: Any) -> Non
 @dry_run_option
 @rationale_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_redefine(project: Path, code_id: str, **options: Any) -> None:
     """Change CODE_ID's definition, use-when/do-not-use-when, examples or colour."""
     from workbench.codebook import revisions
@@ -218,7 +218,7 @@ def codebook_redefine(project: Path, code_id: str, **options: Any) -> None:
 @dry_run_option
 @rationale_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_move(project: Path, code_id: str, parent: str | None, **rest: Any) -> None:
     """Move CODE_ID under a new parent."""
     from workbench.codebook import revisions
@@ -236,7 +236,7 @@ def codebook_move(project: Path, code_id: str, parent: str | None, **rest: Any) 
 @dry_run_option
 @rationale_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_merge(project: Path, sources: tuple[str, ...], target: str, label: str | None,
                    **rest: Any) -> None:  # fmt: skip
     """Merge SOURCES into one code: codings follow, duplicates collapse, attribution kept."""
@@ -258,7 +258,7 @@ def codebook_merge(project: Path, sources: tuple[str, ...], target: str, label: 
 @dry_run_option
 @rationale_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_split(project: Path, source: str, targets: tuple[str, ...], **rest: Any) -> None:
     """Split SOURCE into new codes; its codings are queued for re-review, with suggestions."""
     from workbench.codebook import revisions, service
@@ -278,7 +278,7 @@ def codebook_split(project: Path, source: str, targets: tuple[str, ...], **rest:
 @dry_run_option
 @rationale_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_retire(project: Path, code_id: str, **rest: Any) -> None:
     """Retire CODE_ID: no longer applied; its codings are kept and flagged."""
     from workbench.codebook import revisions
@@ -293,7 +293,7 @@ def codebook_retire(project: Path, code_id: str, **rest: Any) -> None:
 @dry_run_option
 @rationale_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codebook_undo(project: Path, **rest: Any) -> None:
     """Undo the latest revision: the codebook and its codings go back exactly."""
     from workbench.codebook import service
@@ -314,7 +314,7 @@ def codings() -> None:
 @click.option("--create-codes", is_flag=True, help="Add unknown code ids to the codebook.")
 @dry_run_option
 @json_option
-@_friendly_errors
+@friendly_errors
 def codings_import(project: Path, file: Path, coder: str, create_codes: bool, dry_run: bool,
                    as_json: bool) -> None:  # fmt: skip
     """Import FILE.csv (comment_id, code_id[, start, end, memo]) as CODER's codings."""
@@ -323,7 +323,7 @@ def codings_import(project: Path, file: Path, coder: str, create_codes: bool, dr
 
     with Project.open(project) as opened:
         data = import_codings(opened, file, coder, create_codes=create_codes, dry_run=dry_run)
-    _emit(data, as_json, lambda d: (
+    emit(data, as_json, lambda d: (
         f"{'would import' if d['dry_run'] else 'imported'} {d['rows']} codings by {d['coder']}"
         + (f", {d['stored']} new" if "stored" in d else "")
         + (f"; new codes: {', '.join(d['new_codes'])}" if d["new_codes"] else "")
@@ -336,7 +336,7 @@ def codings_import(project: Path, file: Path, coder: str, create_codes: bool, dr
 @click.option("--format", "format_", type=click.Choice(["csv", "parquet"]), default="csv",
               show_default=True, help="File format.")
 @json_option
-@_friendly_errors
+@friendly_errors
 def codings_export(project: Path, out: Path, format_: str, as_json: bool) -> None:
     """Write PROJECT's codings with coder, time, origin and codebook version to OUT."""
     from workbench.coding.spreadsheet import export_codings
@@ -344,19 +344,19 @@ def codings_export(project: Path, out: Path, format_: str, as_json: bool) -> Non
 
     with Project.open(project) as opened:
         written = export_codings(opened, out, format_)
-    _emit({"written": str(written)}, as_json, lambda d: f"wrote {d['written']}")
+    emit({"written": str(written)}, as_json, lambda d: f"wrote {d['written']}")
 
 
 @codings.command(name="undo")
 @project_argument
 @click.argument("action_id", type=int)
 @json_option
-@_friendly_errors
+@friendly_errors
 def codings_undo(project: Path, action_id: int, as_json: bool) -> None:
     """Undo coding action ACTION_ID (see `workbench events`): its codings change back."""
     from workbench.project import Project
 
     with Project.open(project) as opened:
         undo_id = opened.store.undo_action(action_id, opened.actor)
-    _emit({"undone": action_id, "action_id": undo_id}, as_json,
+    emit({"undone": action_id, "action_id": undo_id}, as_json,
           lambda d: f"undid action {d['undone']} (as action {d['action_id']})")

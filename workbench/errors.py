@@ -164,7 +164,10 @@ class ExchangeError(WorkbenchError):
         self.problem, self.where, self.hint = problem, where, hint
         location = ", ".join(part for part in (self.path, where) if part) or "<input>"
         message = f"{location}: {problem}"
-        super().__init__(f"{message}. {hint}" if hint else message)
+        if hint:  # a sentence of its own
+            message = f"{message}. {hint[:1].upper()}{hint[1:]}"
+            message += "" if message.endswith((".", "?", "!")) else "."
+        super().__init__(message)
 
     def __reduce__(self) -> tuple:
         return (_rebuild_exchange_error, (self.path, self.problem, self.where, self.hint))

@@ -21,7 +21,7 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from workbench.codebook.model import Code, Codebook, consistency_problems
+from workbench.codebook.model import Change, Code, Codebook, consistency_problems
 from workbench.errors import CodebookError
 
 #: Text longer than this is written as a folded block (``>-``), broken at words into
@@ -115,7 +115,7 @@ def _merge_list(old: Any, new: list[dict], key: str) -> CommentedSeq:
     for item in new:
         target = by_key.get(item[key], CommentedMap())
         below = _take_tail(target)  # the lines after this item (the next one's heading)
-        defaults = Code.model_fields if key == "id" else {}
+        defaults = Code.model_fields if key == "id" else Change.model_fields
         for name, value in item.items():
             optional = name in defaults and value == defaults[name].get_default(
                 call_default_factory=True
@@ -241,7 +241,9 @@ def _line_of(document: Any, loc: tuple) -> int | None:
 
 
 def _located(error: ValidationError, document: Any, source: str | Path) -> CodebookError:
-    first = error.errors()[0]
+    errors = error.errors()
+    # A misspelt key also makes the real one "missing": name the misspelling.
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(first["loc"])
     code_id = None
     codes = document.get("codes")
@@ -250,7 +252,8 @@ def _located(error: ValidationError, document: Any, source: str | Path) -> Codeb
             code_id = codes[loc[1]].get("id")
         except (AttributeError, IndexError, TypeError):
             code_id = None
-    field = ".".join(str(p) for p in loc if not isinstance(p, int)) or "codebook"
+    names = [str(p) for p in loc if not isinstance(p, int)]
+    field = (names[-1] if code_id or len(names) == 1 else ".".join(names)) if names else "codebook"
     message = first["msg"].removeprefix("Value error, ")
     value = first.get("input")
     if first["type"] == "value_error" and not loc:
@@ -270,8 +273,10 @@ def _located(error: ValidationError, document: Any, source: str | Path) -> Codeb
     hint = {
         "string_pattern_mismatch": "; ids are lower case letters, digits, '_', '-' or '.', "
         "starting with a letter, and colours are #rrggbb",
-        "extra_forbidden": "; check the spelling (allowed: id, label, parent, definition, "
-        "use_when, do_not_use_when, examples, color, status, merged_into)",
+        "extra_forbidden": "; check the spelling (allowed: "
+        + ", ".join({"codes": Code, "changes": Change}.get(loc[0] if loc else "", Codebook)
+                    .model_fields)
+        + ")",
         "literal_error": "",
     }.get(first["type"], "")
     return CodebookError(f"{field}: {message}{shown}{hint}", path=source,

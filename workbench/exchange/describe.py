@@ -37,6 +37,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from workbench.codebook.model import Change, Code, Codebook
+from workbench.exchange.xmlio import as_written
 
 #: Starts the paragraph holding the exact fields as JSON (only when needed).
 EXACT = "Workbench exact: "
@@ -172,7 +173,7 @@ def describe_code(code: Code) -> str:
     """The ``<Description>`` of ``code``: readable, and read back exactly."""
     expected = code_fields(code)
     text = _render_code(expected)
-    read_back = read_code_description(text)
+    read_back = read_code_description(as_written(text))
     if read_back is not None and read_back["status"] is None:
         read_back["status"] = "active"
     return _with_exact(text, expected, read_back)
@@ -243,7 +244,7 @@ def describe_codebook(codebook: Codebook) -> str:
     """Description of the set that carries the codebook's id, title, version and log."""
     expected = codebook_fields(codebook)
     text = _render_codebook(expected)
-    return _with_exact(text, expected, read_codebook_description(text))
+    return _with_exact(text, expected, read_codebook_description(as_written(text)))
 
 
 def read_codebook_description(text: str) -> dict[str, Any] | None:

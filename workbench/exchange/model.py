@@ -1,4 +1,4 @@
-"""What a REFI-QDA project holds, as plain dataclasses (no database).
+r"""What a REFI-QDA project holds, as plain dataclasses (no database).
 
 Offsets (``start``, ``end``) always index :attr:`QdaSource.text` in Python characters
 (code points), end exclusive, with line ends as ``\\n``: whatever another program
@@ -12,7 +12,7 @@ span inside that comment (``span_start``/``span_end``; None for the whole commen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from workbench.codebook.model import Codebook
 
@@ -20,9 +20,8 @@ from workbench.codebook.model import Codebook
 NoteTarget = Literal["project", "code", "thread", "comment", "source"]
 
 
-@dataclass(frozen=True)
-class QdaUser:
-    """A user (coder, note author): REFI-QDA knows them by GUID, we by name."""
+class QdaUser(NamedTuple):
+    """A user (coder, note author) as ``(guid, name)``: REFI-QDA knows the GUID, we the name."""
 
     guid: str
     name: str
@@ -39,7 +38,7 @@ class CommentPlace:
 
 @dataclass
 class QdaSource:
-    """One plain-text source: for the workbench, one thread read as a conversation.
+    r"""One plain-text source: for the workbench, one thread read as a conversation.
 
     Attributes
     ----------
@@ -154,3 +153,10 @@ class QdaProject:
             if source.guid == guid:
                 return source
         raise KeyError(guid)
+
+
+def default_note_name(note: QdaNote) -> str:
+    """The name written for a note that has none (read back as ``""``)."""
+    if note.target_kind == "project":
+        return "Project memo"
+    return f"Memo on {note.target_kind} {note.target_id}"

@@ -54,8 +54,11 @@ def decode(data: bytes) -> tuple[str, str | None]:
 
 
 def split_newlines(raw: str) -> tuple[str, list[int]]:
-    r"""``raw`` without a leading BOM and with ``\n`` line ends, and each line end's
-    width in ``raw`` (1 for LF or CR, 2 for CRLF)."""
+    r"""Normalise line ends to ``\n`` (and drop a leading BOM).
+
+    Returns the text and each line end's width in ``raw`` (1 for LF or CR, 2 for
+    CRLF), in order.
+    """
     if raw.startswith("\ufeff"):
         raw = raw[1:]
     if "\r" not in raw:
@@ -144,7 +147,12 @@ def candidates(text: str, widths: Sequence[int], line_ends: str = "auto",
 def choose_map(text: str, widths: Sequence[int], spans: Sequence[tuple[int, int]], *,
                line_ends: str = "auto", units: str = "auto",
                prefer_lf: bool = False) -> OffsetMap:  # fmt: skip
-    """The map under which the selections ``spans`` fit ``text`` best (module docstring)."""
+    """The map under which the selections ``spans`` fit ``text`` best (module docstring).
+
+    Without selections, and nothing forced, there is nothing to map: plain ``lf``.
+    """
+    if not spans and line_ends == "auto" and units == "auto":
+        return OffsetMap("lf", len(text))
     options = [offset_map(text, widths, basis)
                for basis in candidates(text, widths, line_ends, units, prefer_lf)]
     if len(options) == 1 or not spans:

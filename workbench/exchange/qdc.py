@@ -135,19 +135,31 @@ def qdc_to_codebook(data: bytes, source: str | Path = "<codebook.qdc>", *,
     ExchangeError
         Naming the file, line and element when the XML is malformed or not a codebook.
     """
-    tree = parse_xml(data, source, Path(str(source)).name)
+    tree = parse_xml(data, source, Path(str(source)).name, member=False)
     if tree.root.tag != "CodeBook":
         raise ExchangeError(source, f"the root element is <{tree.root.tag}>, not <CodeBook>",
                             where=tree.where(tree.root),
                             hint="is this a REFI-QDA codebook (.qdc)? A project is a .qdpx")
-    meta = None
-    sets = child(tree.root, "Sets")
-    for candidate in children(sets, "Set") if sets is not None else []:
-        meta = meta or read_codebook_description(child_text(candidate, "Description") or "")
+    meta, order = codebook_set(tree.root)
     stem = Path(str(source)).stem
-    return read_codes(tree, child(tree.root, "Codes"), source, meta=meta,
+    return read_codes(tree, child(tree.root, "Codes"), source, meta=meta, order=order,
                       default_id=stem, default_title=stem,
                       warnings=warnings if warnings is not None else []).codebook
+
+
+def codebook_set(root: ET.Element) -> tuple[dict[str, Any] | None, list[str]]:
+    """Our codebook set under ``root``: the codebook's fields, and code GUIDs in order.
+
+    ``(None, [])`` when there is none.
+    """
+    sets = child(root, "Sets")
+    for candidate in children(sets, "Set") if sets is not None else []:
+        meta = read_codebook_description(child_text(candidate, "Description") or "")
+        if meta is not None:
+            members = children(candidate, "MemberCode")
+            return meta, [normal_guid(m.get("guid") or m.get("targetGUID")) or ""
+                          for m in members]  # fmt: skip
+    return None, []
 
 
 @dataclass
@@ -172,10 +184,11 @@ class _Found:
 
 def read_codes(tree: XmlTree, codes: ET.Element | None, source: str | Path, *,
                meta: dict[str, Any] | None, default_id: str, default_title: str,
-               warnings: list[str]) -> ReadCodes:  # fmt: skip
+               warnings: list[str], order: list[str] | None = None) -> ReadCodes:  # fmt: skip
     """Read the code tree under ``codes`` (``<Codes>``, or None for no codes).
 
-    ``meta`` holds the codebook fields found in its set (ours), or None.
+    ``meta`` holds the codebook fields found in its set (ours), or None; ``order``
+    the GUIDs in codebook order (codes it misses follow, in tree order).
 
     Raises
     ------
@@ -212,7 +225,9 @@ def read_codes(tree: XmlTree, codes: ET.Element | None, source: str | Path, *,
     _assign_ids(found, book_id if isinstance(book_id, str) else None)
     codebook_id = book_id if isinstance(book_id, str) and _ID.match(book_id) else \
         new_code_id(default_id, set())  # fmt: skip
-    built = [_code(item, found, tree, warnings) for item in found]
+    rank = {guid: n for n, guid in enumerate(order or [])}
+    found_in_order = sorted(found, key=lambda item: rank.get(item.guid, len(rank)))
+    built = [_code(item, found, tree, warnings) for item in found_in_order]
     ids = {item.id for item in found}
     for code in built:
         if code["status"] == "merged" and code["merged_into"] not in ids:
@@ -228,17 +243,18 @@ def read_codes(tree: XmlTree, codes: ET.Element | None, source: str | Path, *,
     except ValidationError as exc:
         first = exc.errors()[0]
         place = ".".join(str(part) for part in first["loc"])
-        element = _element_of(first["loc"], found)
+        element = _element_of(first["loc"], found_in_order)
         raise ExchangeError(source, f"the codes do not make a valid codebook: {place}: "
                             f"{first['msg']}",
                             where=tree.where(element, "guid", "name") if element is not None
-                            else tree.name,
+                            else None,
                             hint="fix the code in the program that exported it") from None
     return ReadCodes(codebook, {item.guid: item.id for item in found},  # type: ignore[misc]
                      {item.id: item.element for item in found})  # type: ignore[misc]
 
 
 def _element_of(location: tuple, found: list[_Found]) -> ET.Element | None:
+    """The element of the code at ``location`` (indexes follow ``found``)."""
     if len(location) >= 2 and location[0] == "codes" and isinstance(location[1], int):
         return found[location[1]].element if location[1] < len(found) else None
     return None
@@ -270,7 +286,7 @@ def _code(item: _Found, found: list[_Found], tree: XmlTree, warnings: list[str])
     label = (element.get("name") or "").strip()
     if not label:
         label = item.id or "code"
-        warnings.append(f"{tree.where(element, 'guid')}: the code has no name; "
+        warnings.append(f"{tree.where(element, 'guid', named=True)}: the code has no name; "
                         f"named {label!r}")  # fmt: skip
     codable = (element.get("isCodable") or "true").strip().lower() not in ("false", "0")
     fields = item.fields
@@ -297,5 +313,6 @@ def _color(element: ET.Element, tree: XmlTree, warnings: list[str]) -> str | Non
         return "#" + "".join(part * 2 for part in short.groups())
     if _COLOR.match(value):
         return value
-    warnings.append(f"{tree.where(element, 'name')}: colour {value!r} is not #RRGGBB; left out")
+    warnings.append(f"{tree.where(element, 'name', named=True)}: colour {value!r} is not "
+                    "#RRGGBB; left out")
     return None

@@ -95,30 +95,39 @@ def xml_datetime(value: str | None, what: str, path: str | Path | None) -> str |
 
 
 class XmlTree:
-    """A parsed XML document with namespace-free tags and each element's line."""
+    """A parsed XML document with namespace-free tags and each element's line.
 
-    def __init__(self, root: ET.Element, lines: dict[ET.Element, int], name: str) -> None:
-        self.root, self._lines, self.name = root, lines, name
+    ``name`` is the document's name; ``member`` says whether it is a member of the file
+    an error names (``project.qde`` in a ``.qdpx``) rather than that file itself.
+    """
+
+    def __init__(self, root: ET.Element, lines: dict[ET.Element, int], name: str,
+                 member: bool = True) -> None:  # fmt: skip
+        self.root, self._lines, self.name, self.member = root, lines, name, member
 
     def line(self, element: ET.Element) -> int | None:
         """1-based line where ``element`` starts."""
         return self._lines.get(element)
 
-    def where(self, element: ET.Element, *attributes: str) -> str:
-        """``"project.qde line 12, <Coding guid="...">"`` for error messages."""
+    def where(self, element: ET.Element, *attributes: str, named: bool = False) -> str:
+        """``"project.qde line 12, <Coding guid="...">"`` for messages.
+
+        The document's name leads when it is a member, or when ``named``.
+        """
         shown = " ".join(f'{name}="{element.get(name)}"' for name in attributes
                          if element.get(name) is not None)  # fmt: skip
         tag = f"<{element.tag} {shown}>" if shown else f"<{element.tag}>"
         line = self.line(element)
-        return f"{self.name} line {line}, {tag}" if line else f"{self.name}, {tag}"
+        where = f"line {line}, {tag}" if line else tag
+        return f"{self.name} {where}" if self.member or named else where
 
 
 def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1]
 
 
-def parse_xml(data: bytes, path: str | Path | None, name: str) -> XmlTree:
-    """Parse ``data`` (the member ``name`` of ``path``).
+def parse_xml(data: bytes, path: str | Path | None, name: str, member: bool = True) -> XmlTree:
+    """Parse ``data``: the member ``name`` of ``path``, or (``member`` false) ``path`` itself.
 
     Raises
     ------
@@ -126,6 +135,7 @@ def parse_xml(data: bytes, path: str | Path | None, name: str) -> XmlTree:
         Naming the line and column of malformed XML, or a DTD entity declaration.
     """
     builder = ET.TreeBuilder()
+    prefix = f"{name} " if member else ""
     lines: dict[ET.Element, int] = {}
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
@@ -136,7 +146,7 @@ def parse_xml(data: bytes, path: str | Path | None, name: str) -> XmlTree:
 
     def refuse_entity(*_args: object) -> None:
         raise ExchangeError(path, "declares XML entities, which are not allowed here",
-                            where=f"{name} line {parser.CurrentLineNumber}",
+                            where=f"{prefix}line {parser.CurrentLineNumber}",
                             hint="export the file again from the program that made it")
 
     parser.StartElementHandler = start
@@ -148,10 +158,10 @@ def parse_xml(data: bytes, path: str | Path | None, name: str) -> XmlTree:
     except expat.ExpatError as exc:
         raise ExchangeError(
             path, f"is not well-formed XML ({expat.ErrorString(exc.code)})",
-            where=f"{name} line {exc.lineno}, column {exc.offset + 1}",
+            where=f"{prefix}line {exc.lineno}, column {exc.offset + 1}",
             hint="the file is damaged or incomplete; export it again",
         ) from None
-    return XmlTree(builder.close(), lines, name)
+    return XmlTree(builder.close(), lines, name, member)
 
 
 def children(element: ET.Element, tag: str) -> list[ET.Element]:
@@ -202,8 +212,12 @@ class Writer:
         return data.replace(_CR.encode(), b"&#13;")
 
 
+def as_written(value: str) -> str:
+    """What a reader gets back for ``value``: characters XML cannot hold become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", value.replace(_CR, "\ufffd"))
+
+
 def _xml_text(value: str) -> str:
-    """``value`` made writable: carriage returns kept (see ``_CR``), non-XML characters
-    replaced by U+FFFD."""
-    value = _NOT_XML.sub("\ufffd", value.replace(_CR, "\ufffd"))
+    """``value`` made writable: CRs kept (see ``_CR``), non-XML characters as U+FFFD."""
+    value = as_written(value)
     return value.replace("\r", _CR) if "\r" in value else value

@@ -43,9 +43,7 @@ class Fields:
 
     def __init__(self, obj: Any, path: Path, where: str) -> None:
         if not isinstance(obj, dict):
-            raise RecordError(
-                path, f"expected a JSON object, found {describe(obj)}", record=where
-            )
+            raise RecordError(path, f"expected a JSON object, found {describe(obj)}", record=where)
         self.obj: dict[str, Any] = obj
         self.path = path
         self.where = where

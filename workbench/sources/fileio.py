@@ -83,11 +83,11 @@ class _Decompressed(io.BufferedIOBase):
 class _ZstdFrames(io.RawIOBase):
     """Decompress every zstandard frame of a stream, refusing one cut off mid-frame.
 
-    ``zstandard``'s own ``stream_reader`` stops after the first frame and, given a
-    frame cut short (an interrupted download), returns what it could decompress
-    with no error: the rest of the export would vanish without a word. Here each
-    frame is decompressed in turn, and input that ends inside a frame raises
-    ``EOFError`` (which :class:`_Decompressed` reports as a damaged file).
+    ``zstandard``'s own ``stream_reader``, given a frame cut short (an interrupted
+    download), returns what it could decompress with no error: the rest of the
+    export would vanish without a word. Here each frame is decompressed in turn
+    (pzstd and concatenated dumps hold several), and input that ends inside a frame
+    raises ``EOFError`` (which :class:`_Decompressed` reports as a damaged file).
     """
 
     def __init__(self, raw: IO[bytes]) -> None:

@@ -190,7 +190,7 @@ def _text_records(path: Path, suffix: str) -> Iterator[tuple[int, int, list[Any]
                     f"a quoted cell opened in this row is never closed: lines {start} to "
                     f"{line_end} (the end of the file) would be read as one cell",
                     record=f"row {row} (line {start})",
-                    hint="Add the missing closing quote (\") to that cell, or export the "
+                    hint='Add the missing closing quote (") to that cell, or export the '
                     "file again if it was cut short",
                 )
             if held is not None:
