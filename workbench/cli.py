@@ -162,9 +162,17 @@ def import_(
     sheet: str | None,
     as_json: bool,
 ) -> None:
-    """Import export FILES into PROJECT (one transaction: all land or none)."""
+    """Import export FILES into PROJECT (one transaction: all land or none).
+
+    A REFI-QDA project (.qdpx, from NVivo, ATLAS.ti, MAXQDA, QualCoder or the
+    workbench) brings in its codebook, sources and every coder's codings.
+    """
     from workbench.project import Project
     from workbench.sources import ColumnMapping
+
+    if any(f.suffix.lower() == ".qdpx" for f in files):
+        _import_qdpx(project, files, as_json)
+        return
 
     mapping = None
     if text_column:
@@ -189,6 +197,41 @@ def import_(
     if progress is not None:
         click.echo("", err=True)
     emit(report.as_dict(), as_json, _render_import)
+
+
+def _import_qdpx(project: Path, files: tuple[Path, ...], as_json: bool) -> None:
+    from workbench.coding.refi import import_project
+    from workbench.errors import SourceError
+    from workbench.project import Project
+
+    if not all(f.suffix.lower() == ".qdpx" for f in files):
+        raise SourceError(None, "REFI-QDA projects (.qdpx) are imported on their own, not "
+                          "together with platform exports", hint="run two imports")
+    with Project.open(project) as opened:
+        reports = [import_project(opened, f) for f in files]
+    emit(reports, as_json, lambda rows: "\n".join(
+        f"{r['file']}: {r['codes']} codes, {r['sources']} sources, {r['stored']} codings by "
+        f"{', '.join(r['coders']) or 'nobody'}" + "".join(f"\n  note: {w}" for w in r["warnings"])
+        for r in rows
+    ))  # fmt: skip
+
+
+@main.command(name="export")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+@friendly_errors
+def export(project: Path, out: Path, as_json: bool) -> None:
+    """Write PROJECT for other QDA tools: OUT.qdpx (REFI-QDA project) or OUT.qdc (codebook).
+
+    Comments carry pseudonyms only; one text source per thread.
+    """
+    from workbench.coding.refi import export_project
+    from workbench.project import Project
+
+    with Project.open(project) as opened:
+        written = export_project(opened, out)
+    emit({"written": str(written)}, as_json, lambda d: f"wrote {d['written']}")
 
 
 def _progress_line() -> Callable[[str, int], None] | None:

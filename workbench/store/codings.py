@@ -203,7 +203,8 @@ class CodingTables:
             self._serialise("codings")
             action_id = self._action(kind, actor, {"codings": len(codings),
                                                    "codebook_version": codebook_version})
-            ids = self._insert_codings(codings, action_id, codebook_version)
+            ids = self._insert_codings(codings, action_id, codebook_version,
+                                       include_retired=kind == "import")
             self._append(
                 catalogue.CodingsAdded(
                     action_id=action_id, kind=kind, codings=len(ids),
@@ -291,8 +292,12 @@ class CodingTables:
                 "first, or retire or merge the code instead; nothing was changed"
             )
 
-    def _active_codes(self) -> set[str] | None:
-        """The active code ids of the latest codebook version (None: no codebook yet)."""
+    def _active_codes(self, *, include_retired: bool = False) -> set[str] | None:
+        """The active code ids of the latest codebook version (None: no codebook yet).
+
+        With ``include_retired``, retired codes too (imported codings may be of a
+        retired code: they are kept, flagged); merged codes never have codings.
+        """
         latest = self._one("SELECT max(version) FROM codebook_versions")
         if latest is None:
             return None
@@ -302,8 +307,9 @@ class CodingTables:
                 "SELECT body FROM codebook_versions WHERE version = ?", (latest,)
             ))  # fmt: skip
             active = {c["id"] for c in body["codes"] if c.get("status", "active") == "active"}
-            self._codes_cache = cached = (latest, active)
-        return cached[1]
+            kept = {c["id"] for c in body["codes"] if c.get("status", "active") != "merged"}
+            self._codes_cache = cached = (latest, active, kept)
+        return cached[1] if not include_retired else cached[2]
 
     def _check_undoable(self, action_id: int) -> str:
         row = self._execute(
@@ -371,7 +377,8 @@ class CodingTables:
         return changed
 
     def _insert_codings(self, codings: Sequence[dict[str, Any]], action_id: int,
-                        codebook_version: int) -> list[int]:  # fmt: skip
+                        codebook_version: int, *, include_retired: bool = False,
+                        ) -> list[int]:  # fmt: skip
         wanted = sorted({str(c["comment_id"]) for c in codings})
         texts = dict(self._execute(
             f"SELECT comment_id, text FROM comments WHERE comment_id IN {self.TEXT_LIST}",
@@ -382,7 +389,7 @@ class CodingTables:
             f"{self.TEXT_LIST} GROUP BY comment_id",
             (self._list(wanted),),
         ).fetchall())  # fmt: skip
-        active = self._active_codes()
+        active = self._active_codes(include_retired=include_retired)
         now = utc_now()
         ids = []
         for n, coding in enumerate(codings):

@@ -333,8 +333,11 @@ class CodebookView:
 
 
 def _options(tree: pd.DataFrame, *, active_only: bool = False) -> list[tuple[str, str]]:
-    """``(text, code id)`` in tree order: the label (indented by depth unless only active
-    codes are listed), the id, the status when not active and the number of codings."""
+    """``(text, code id)`` of the codes in tree order, for a list to choose from.
+
+    The text is the label (indented by depth unless only active codes are listed),
+    the id, the status when not active and the number of codings.
+    """
     options = []
     for row in tree.to_dict(orient="records"):
         if row["status"] == UNKNOWN_STATUS or (active_only and row["status"] != "active"):
