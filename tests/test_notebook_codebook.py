@@ -44,9 +44,12 @@ def test_codebook_notebook_has_a_parameters_cell() -> None:
     tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     assert "WORKBENCH_PROJECT" in tagged[0].source and "STARTER_CODEBOOK" in tagged[0].source
-    starter = tagged[0].source.split('STARTER_CODEBOOK = "', 1)[1].split('"', 1)[0]
-    assert (NOTEBOOKS / starter).resolve() == ROOT / "codebooks" / "social-media-health-qi.yaml"
-    assert (NOTEBOOKS / starter).is_file(), "the starter codebook the notebook offers"
+    assert "STARTER_CODEBOOK = str(starter_path())" in tagged[0].source
+    from workbench.codebook.starters import starter_path
+
+    shipped = starter_path()
+    assert shipped.is_file(), "the starter codebook the notebook offers is installed"
+    assert shipped.resolve() == ROOT / "codebooks" / "social-media-health-qi.yaml"
 
 
 def view_model(notebook: nbformat.NotebookNode) -> tuple[dict, dict]:
@@ -106,6 +109,8 @@ def test_codebook_notebook_offers_the_starter_without_a_codebook(
     _, state = view_model(notebook)
     [path] = [m["state"]["value"] for m in state.values() if m["model_name"] == "TextModel"
               and m["state"].get("description") == "Codebook file"]  # fmt: skip
-    assert path == "../codebooks/social-media-health-qi.yaml"
+    from workbench.codebook.starters import starter_path
+
+    assert path == str(starter_path()), "the shipped starter codebook is offered"
     with Project.open(demo_copy) as project:
         assert service.current(project) is None, "adopting is the researcher's choice"

@@ -288,8 +288,8 @@ class CodingTables:
             listed = ", ".join(f"{n} of {code}" for code, n in orphans)
             raise CodingError(
                 f"codebook version {body['version']} would leave codings on codes it does not "
-                f"have ({listed}), made since the revision being undone; remove those codings "
-                "first, or retire or merge the code instead; nothing was changed"
+                f"have ({listed}); remove those codings first, or keep the codes (retire or "
+                "merge them instead); nothing was changed"
             )
 
     def _active_codes(self, *, include_retired: bool = False) -> set[str] | None:
