@@ -58,7 +58,11 @@ class Plan:
         return {"operation": self.operation, "version": self.codebook.version,
                 "codes": self.codes, "codings_removed": len(self.remove),
                 "codings_added": len(self.add), "reviews": len(self.review),
-                "lines": self.lines}  # fmt: skip
+                "lines": self.lines, "removed_coding_ids": sorted(self.remove),
+                "added_codings": [{k: r.get(k) for k in ("comment_id", "code_id", "coder",
+                                                         "span_start", "span_end",
+                                                         "derived_from")} for r in self.add],
+                "review_coding_ids": [r["coding_id"] for r in self.review]}  # fmt: skip
 
 
 def _next(codebook: Codebook, operation: str, who: str, rationale: str,

@@ -298,13 +298,19 @@ class CodingTables:
         With ``include_retired``, retired codes too (imported codings may be of a
         retired code: they are kept, flagged); merged codes never have codings.
         """
-        latest = self._one("SELECT max(version) FROM codebook_versions")
+        # Cached by the version row's identity, not its number alone: a version written
+        # in a unit that was then rolled back (a failed .qdpx import, say) must not
+        # stand in for the different version stored later under the same number.
+        latest = self._execute(
+            "SELECT version, action_id, at FROM codebook_versions ORDER BY version DESC LIMIT 1"
+        ).fetchone()
         if latest is None:
             return None
+        latest = tuple(latest)
         cached = self._codes_cache if hasattr(self, "_codes_cache") else None
         if cached is None or cached[0] != latest:
             body = orjson.loads(self._one(
-                "SELECT body FROM codebook_versions WHERE version = ?", (latest,)
+                "SELECT body FROM codebook_versions WHERE version = ?", (latest[0],)
             ))  # fmt: skip
             active = {c["id"] for c in body["codes"] if c.get("status", "active") == "active"}
             kept = {c["id"] for c in body["codes"] if c.get("status", "active") != "merged"}
