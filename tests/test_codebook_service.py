@@ -308,3 +308,16 @@ def test_a_revision_planned_before_new_codings_is_planned_again(coded) -> None:
                                                      coded.store.codings(), "ann"))
     assert coded.store.codings(code_id="delays").empty
     assert "cat" in set(coded.store.codings(code_id="waiting")["coder"])
+
+
+def test_the_last_attempt_plans_under_the_revision_lock(coded) -> None:
+    """A revision that kept going stale is planned and stored while coders wait."""
+    calls: list[int] = []
+
+    def make(codebook):
+        calls.append(codebook.version)
+        return revisions.merge(codebook, ["delays"], "waiting", coded.store.codings(), "ann")
+
+    summary = service.revise(coded, make, attempts=1)
+    assert calls == [1] and summary["version"] == 2
+    assert coded.store.codings(code_id="delays").empty

@@ -125,16 +125,17 @@ def revise(project: Project, make: Callable[[Codebook], Plan], *,
 
     While coders keep coding, the codings a merge or split was planned from may
     change before it is stored; the store then refuses it (nothing half applied)
-    and it is planned again from the new state, up to ``attempts`` times.
+    and it is planned again from the new state. The last attempt plans and
+    stores while holding the store's revision lock, so coders wait a moment
+    instead of the revision starving.
     """
-    for attempt in range(attempts):
-        plan = make(require(project))
+    for _ in range(max(attempts - 1, 0)):
         try:
-            return apply(project, plan)
+            return apply(project, make(require(project)))
         except StaleRevision:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+            continue
+    with project.store.revision_lock():
+        return apply(project, make(require(project)))
 
 
 def export(project: Project, out: str | Path, number: int | None = None) -> Path:

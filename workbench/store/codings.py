@@ -9,7 +9,8 @@ that write their event in the same unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from hashlib import sha256
 from typing import Any
 
@@ -48,6 +49,18 @@ class CodingTables:
         frame = self._frame("SELECT * FROM coding_actions ORDER BY action_id")
         frame["detail"] = [orjson.loads(d) for d in frame["detail"]]
         return frame
+
+    @contextmanager
+    def revision_lock(self) -> Iterator[None]:
+        """A durable unit in which no one else can code or revise until it ends.
+
+        For a revision that keeps going stale while coders code flat out: it is
+        planned and stored inside, from codings that cannot change meanwhile.
+        """
+        with self.unit_of_work(durable=True):
+            self._serialise("codebook_versions")
+            self._serialise("codings")
+            yield
 
     # -- codebook versions --------------------------------------------------------------
 
