@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from workbench.cli_agreement import agreement
 from workbench.cli_coding import codebook, codings
 from workbench.cli_support import emit, friendly_errors, json_option
 
@@ -443,6 +444,7 @@ def _render_demo(d: dict[str, Any]) -> str:
 
 main.add_command(codebook)
 main.add_command(codings)
+main.add_command(agreement)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
