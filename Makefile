@@ -44,7 +44,7 @@ bench: bench-import bench-store bench-embed
 bench-import: setup
 	$(BIN)/python benchmarks/bench_import.py
 
-# 16 writers for 60 s and 100 killed imports, on SQLite and PostgreSQL (about 20 minutes).
+# 16 writers for 60 s and 100 killed imports, on SQLite and PostgreSQL (about 15 minutes).
 bench-store: setup
 	$(BIN)/python benchmarks/bench_store.py
 

@@ -65,19 +65,22 @@ def _rss_mb() -> float:
 
 
 def machine() -> dict:
-    """CPU model and cores, to print beside the numbers."""
-    model = platform.processor() or "unknown CPU"
+    """CPU model, cores and AMX / AVX512-BF16 flags, to print beside the numbers."""
+    model, flags = "", set()
     try:
         with open("/proc/cpuinfo") as handle:
             for line in handle:
-                if line.startswith("model name"):
+                if line.startswith("model name") and not model:
                     model = line.split(":", 1)[1].strip()
-                    break
+                elif line.startswith("flags") and not flags:
+                    flags = set(line.split(":", 1)[1].split())
     except OSError:
         pass
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    return {"cpu": model, "cores": os.cpu_count(), "usable_cores": usable,
-            "python": platform.python_version()}
+    return {"cpu": model or platform.processor() or "unknown CPU", "cores": os.cpu_count(),
+            "usable_cores": usable, "amx": sorted(f for f in flags if f.startswith("amx")),
+            "avx512_bf16": "avx512_bf16" in flags, "python": platform.python_version(),
+            "load_before": os.getloadavg()}
 
 
 def postgres_unavailable() -> str | None:
@@ -236,7 +239,9 @@ def main() -> None:
 
     info = machine()
     print(f"machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), "
-          f"Python {info['python']}", flush=True)
+          f"{', '.join(info['amx']) or 'no AMX'}, "
+          f"{'AVX512-BF16' if info['avx512_bf16'] else 'no AVX512-BF16'}; "
+          f"Python {info['python']}; load {info['load_before'][0]:.1f}", flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     report: dict = {"machine": info, "repeat": args.repeat, "sizes": {}, "skipped": {}}
     kinds = list(args.kinds)

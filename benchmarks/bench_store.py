@@ -10,9 +10,11 @@ PostgreSQL server, :class:`workbench.store.pgserver.TemporaryPostgres`):
   and largest latency of a write, writes/s, acknowledged writes missing from the
   queue afterwards (must be 0), queued writes nobody acknowledged (must be 0),
   errors that reached a writer (must be 0). Baseline from the same run and
-  backend: one writer alone (``--baseline-seconds``) on a project of its own of the
-  same size (``--comments``); the ratios are contended latency / latency alone,
-  and throughput of all writers / throughput of the one alone.
+  backend: one writer alone for ``--baseline-seconds``, just before and again just
+  after the crowd, each on a project of its own of the same size (``--comments``);
+  the ratios are contended latency / latency alone (both lone runs pooled), and
+  throughput of all writers / throughput of the one alone. Beside each run, the
+  disk's own ``fsync`` latency sampled during it (:class:`DiskProbe`).
 * ``crashes``: imports of ``--import-rows`` comments each, killed with SIGKILL at
   a random moment between the first stored batch and the time a whole import took
   (``--kills`` imports really killed, default 100). After each kill: the project
@@ -43,6 +45,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -128,8 +131,53 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
+class DiskProbe:
+    """Samples the disk's own ``fsync`` latency in a thread while a run goes on.
+
+    Every ``interval`` seconds it appends 4 KiB to a file in ``directory`` and
+    times ``fsync``. A durable commit waits for at least one such flush, and on a
+    shared machine their latency changes from moment to moment with what others
+    write, so each run reports the flushes of its own window beside its writes.
+    """
+
+    def __init__(self, directory: Path, interval: float = 0.05) -> None:
+        self.path = directory / "fsync-probe.bin"
+        self.interval = interval
+        self.times: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="fsync-probe", daemon=True)
+
+    def __enter__(self) -> DiskProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        handle = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            while not self._stop.wait(self.interval):
+                os.write(handle, b"x" * 4096)
+                began = time.perf_counter()
+                os.fsync(handle)
+                self.times.append(time.perf_counter() - began)
+        finally:
+            os.close(handle)
+            self.path.unlink()
+
+    def summary(self) -> dict:
+        return {"samples": len(self.times), "p50_ms": 1000 * _percentile(self.times, 0.5),
+                "p99_ms": 1000 * _percentile(self.times, 0.99)}
+
+
 def run_writers(project: Path, work: Path, writers: int, seconds: float) -> dict:
-    """Start ``writers`` writers at one moment, wait for them, and check every write."""
+    """Start ``writers`` writers at one moment, wait for them, and check every write.
+
+    The summary's ``latencies`` (seconds, every acknowledged write) are for pooling
+    and are left out of the results file.
+    """
     from workbench.project import Project
 
     work.mkdir(parents=True, exist_ok=True)
@@ -139,11 +187,13 @@ def run_writers(project: Path, work: Path, writers: int, seconds: float) -> dict
     processes = [start_writer(project, seconds, log, i, writers, start_at)
                  for i, log in enumerate(logs)]
     crashed = []
-    for i, process in enumerate(processes):
-        _, stderr = process.communicate(timeout=seconds + 600)
-        if process.returncode != 0:
-            crashed.append(f"writer {i}: exit status {process.returncode}: "
-                           + stderr.decode(errors="replace")[-1500:])
+    time.sleep(max(0.0, start_at - time.time()))
+    with DiskProbe(work) as disk:
+        for i, process in enumerate(processes):
+            _, stderr = process.communicate(timeout=seconds + 600)
+            if process.returncode != 0:
+                crashed.append(f"writer {i}: exit status {process.returncode}: "
+                               + stderr.decode(errors="replace")[-1500:])
     done = [s for s in summaries([log for log in logs if log.with_suffix(".json").exists()])]
     acked = acknowledged(logs)
     with Project.open(project) as opened:
@@ -161,6 +211,7 @@ def run_writers(project: Path, work: Path, writers: int, seconds: float) -> dict
         "window_s": window,
         "late_start_s": max((s["started"] - start_at for s in done), default=math.nan),
         "load_before": load,
+        "fsync": disk.summary(),
         "writes": len(latencies),
         "writes_per_s": len(latencies) / window if window > 0 else math.nan,
         "writes_per_writer": [s["done"] for s in done],
@@ -175,40 +226,67 @@ def run_writers(project: Path, work: Path, writers: int, seconds: float) -> dict
         "events_match": in_events == sorted(acked),
         "errors": len(errors) + len(crashed),
         "error_samples": (errors[:5] + crashed[:5]),
+        "latencies": latencies,
+    }
+
+
+def _pooled(runs: list[dict]) -> dict:
+    """Latency percentiles and rate of several runs taken as one."""
+    latencies = [x for r in runs for x in r["latencies"]]
+    window = sum(r["window_s"] for r in runs)
+    return {
+        "writes": len(latencies),
+        "writes_per_s": len(latencies) / window if window > 0 else math.nan,
+        "p50_ms": 1000 * _percentile(latencies, 0.50),
+        "p99_ms": 1000 * _percentile(latencies, 0.99),
     }
 
 
 def _writer_line(name: str, r: dict) -> str:
-    return (f"  {name:9} {r['writers']:2} writer(s) {r['window_s']:5.1f} s: "
+    return (f"  {name:12} {r['writers']:2} writer(s) {r['window_s']:5.1f} s: "
             f"{r['writes']:7,} writes {r['writes_per_s']:8.1f}/s  p50 {r['p50_ms']:7.2f} ms  "
             f"p99 {r['p99_ms']:8.2f} ms  max {r['max_ms']:8.1f} ms  lost {r['lost_acknowledged']}"
             f"  unacknowledged {r['unacknowledged_queued']}  errors {r['errors']}"
             f"  events {'ok' if r['events_match'] else 'MISMATCH'}"
-            f"  (load {r['load_before'][0]:.1f} before; late start {r['late_start_s']:.1f} s"
+            f"  (load {r['load_before'][0]:.1f} before; disk fsync meanwhile p50 "
+            f"{r['fsync']['p50_ms']:.2f} ms, p99 {r['fsync']['p99_ms']:.2f} ms; "
+            f"late start {r['late_start_s']:.1f} s"
             + (f"; {r['ran_out_of_comments']} ran out of comments" if r["ran_out_of_comments"]
                else "") + ")")
 
 
 def bench_writers(backend: str, server: object, work: Path, args: argparse.Namespace) -> dict:
-    """One writer alone (the baseline), then ``args.writers`` at once.
+    """One writer alone, ``args.writers`` at once, one writer alone again.
 
-    Each on a new project of ``args.comments`` comments: the same size, since a
-    write may cost more in a larger project.
+    The lone writer runs just before and just after the crowd, so that a change
+    in the machine's other load during the run shows (and is shared out) rather
+    than being read as the effect of contention; the baseline is both lone runs
+    taken together. Each run is on a new project of ``args.comments`` comments,
+    all made first: the same size, since a write may cost more in a larger project.
     """
     comments = args.comments
-    alone_project = _new_project(work / "alone", backend, server, comments)
-    alone = run_writers(alone_project, work / "alone-logs", 1, args.baseline_seconds)
-    print(_writer_line("alone", alone), flush=True)
-    crowd_project = _new_project(work / "crowd", backend, server, comments)
-    crowd = run_writers(crowd_project, work / "crowd-logs", args.writers, args.seconds)
-    print(_writer_line("contended", crowd), flush=True)
+    projects = {name: _new_project(work / name, backend, server, comments)
+                for name in ("alone-before", "crowd", "alone-after")}
+    runs = {}
+    for name, writers, seconds in (("alone-before", 1, args.baseline_seconds),
+                                   ("crowd", args.writers, args.seconds),
+                                   ("alone-after", 1, args.baseline_seconds)):
+        runs[name] = run_writers(projects[name], work / f"{name}-logs", writers, seconds)
+        print(_writer_line(name, runs[name]), flush=True)
+    crowd = runs["crowd"]
+    alone = _pooled([runs["alone-before"], runs["alone-after"]])
     ratios = {
         "p50_vs_alone": crowd["p50_ms"] / alone["p50_ms"],
         "p99_vs_alone": crowd["p99_ms"] / alone["p99_ms"],
         "throughput_vs_alone": crowd["writes_per_s"] / alone["writes_per_s"],
     }
+    print(f"  alone (both runs): p50 {alone['p50_ms']:.2f} ms, p99 {alone['p99_ms']:.2f} ms, "
+          f"{alone['writes_per_s']:.1f} writes/s", flush=True)
     print("  ratios: " + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()), flush=True)
-    return {"alone": alone, "contended": crowd, "seed_comments": comments, "ratios": ratios}
+    for run in runs.values():
+        del run["latencies"]
+    return {"alone": alone, "contended": crowd, "alone_before": runs["alone-before"],
+            "alone_after": runs["alone-after"], "seed_comments": comments, "ratios": ratios}
 
 
 # --------------------------------------------------------------------- crashes
@@ -386,7 +464,7 @@ def _summary(report: dict) -> None:
                   f"({w['ratios']['p99_vs_alone']:.2f}x alone), {c['writes_per_s']:.1f} writes/s "
                   f"({w['ratios']['throughput_vs_alone']:.2f}x alone's {a['writes_per_s']:.1f}), "
                   f"lost {c['lost_acknowledged']}, errors {c['errors']}")
-            for name in ("alone", "contended"):
+            for name in ("alone_before", "contended", "alone_after"):
                 r = w[name]
                 if r["lost_acknowledged"] or r["errors"] or r["unacknowledged_queued"] \
                         or not r["events_match"]:

@@ -33,8 +33,8 @@ class QueueTable:
             self._serialise("coding_queue")
             as_list = self._list(wanted)
             unknown = [r[0] for r in self._execute(
-                f"SELECT value FROM {self.TEXT_TABLE} "
-                "WHERE value NOT IN (SELECT comment_id FROM comments) LIMIT 5",
+                f"SELECT value FROM {self.TEXT_TABLE} WHERE NOT EXISTS "
+                "(SELECT 1 FROM comments AS c WHERE c.comment_id = value) LIMIT 5",
                 (as_list,),
             ).fetchall()]
             if unknown:
