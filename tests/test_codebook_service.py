@@ -321,3 +321,17 @@ def test_the_last_attempt_plans_under_the_revision_lock(coded) -> None:
     summary = service.revise(coded, make, attempts=1)
     assert calls == [1] and summary["version"] == 2
     assert coded.store.codings(code_id="delays").empty
+
+
+def test_coding_a_comment_again_settles_its_review_and_undo_reopens_it(coded) -> None:
+    into = [Code(id="access.device", label="No device"), Code(id="access.time", label="No time")]
+    _apply(coded, revisions.split(service.require(coded), "barriers.access", into,
+                                  coded.store.codings(), "ann"))  # fmt: skip
+    [review] = coded.store.reviews()["coding_id"].tolist()
+    action, _ = coded.store.add_codings([{"comment_id": C3, "code_id": "access.time",
+                                          "coder": "ann", "resolves": review}], "ann",
+                                        codebook_version=2)  # fmt: skip
+    assert coded.store.reviews().empty
+    assert coded.store.reviews(open_only=False)["resolved_by"].tolist() == [action]
+    coded.store.undo_action(action, "ann")
+    assert coded.store.reviews()["coding_id"].tolist() == [review]

@@ -485,6 +485,11 @@ def test_a_split_queues_the_coders_codings_for_re_review(project: Project) -> No
     session.toggle("clinic-waits")
     assert (DEEP, "clinic-waits", None, None, None, "suggestion-accepted") in stored(project)
     assert CodingSession(project, "cat").open("reviews").items == ()
+    open_reviews = project.store.reviews()
+    assert DEEP not in set(open_reviews["comment_id"]), "coding it again settles the review"
+    assert CodingSession(project, "ann").open("reviews").items[0].comment_id == POST
+    session.undo()
+    assert DEEP in set(project.store.reviews()["comment_id"]), "undo opens it again"
 
 
 # -- blind mode --------------------------------------------------------------------------------

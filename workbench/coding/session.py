@@ -386,6 +386,9 @@ class CodingSession:
         coding = {"comment_id": cid, "code_id": code.id, "coder": self.coder,
                   "span_start": start, "span_end": end, "memo": note.strip() or None,
                   "origin": self._origin(cid, code.id)}  # fmt: skip
+        item = self.item
+        if self.queue.kind == "reviews" and item is not None and item.comment_id == cid:
+            coding["resolves"] = item.coding_id  # coding the comment again settles the review
         where = "" if start is None else f" passage “{shorten(text[start:end], 40)}”"
         self._draft_memo = ""
         entry = self._attempt(PendingSave("add", f"{code.label}{where} on {cid}", (cid,),

@@ -203,7 +203,8 @@ class CodingTables:
         text), ``memo``, ``origin`` (default ``manual``), ``created_at``. A coding
         equal to an active one (same comment, code, coder and span) is not stored
         twice. The text coded is recorded (its revision number and hash), so a later
-        edit of the comment never shifts a span silently.
+        edit of the comment never shifts a span silently. A coding with
+        ``resolves`` (a coding id) settles that coding's re-review (see :meth:`reviews`).
 
         Raises
         ------
@@ -218,6 +219,13 @@ class CodingTables:
                                                    "codebook_version": codebook_version})
             ids = self._insert_codings(codings, action_id, codebook_version,
                                        include_retired=kind == "import")
+            settled = sorted({int(c["resolves"]) for c in codings if c.get("resolves")})
+            if settled:
+                self._execute(
+                    f"UPDATE coding_reviews SET resolved_by = ? WHERE resolved_by IS NULL "
+                    f"AND coding_id IN {self.INT_LIST}",
+                    (action_id, self._list(settled)),
+                )
             self._append(
                 catalogue.CodingsAdded(
                     action_id=action_id, kind=kind, codings=len(ids),
@@ -264,6 +272,9 @@ class CodingTables:
                 )
             undo_id = self._action("undo", actor, {"undoes": action_id}, action_id)
             restored, removed = self._reverse(action_id, undo_id)
+            self._execute(  # the reviews it settled are open again
+                "UPDATE coding_reviews SET resolved_by = NULL WHERE resolved_by = ?", (action_id,)
+            )
             self._mark_undone(action_id, undo_id)
             self._append(
                 catalogue.ActionUndone(action_id=undo_id, undone=action_id,
