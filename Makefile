@@ -1,7 +1,8 @@
 # Thread Workbench: one entry point for setting up, running, testing and measuring.
 #   make demo   - set up, build the demo project, open JupyterLab on notebooks/
 #   make test   - set up and run the whole test suite
-#   make bench  - benchmarks (see benchmarks/README.md): bench-import, bench-store, bench-embed
+#   make bench  - benchmarks (see benchmarks/README.md): bench-import, bench-store, bench-embed,
+#                 bench-coding
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,7 +12,7 @@ DEMO_PROJECT ?= demo-project
 PORT   ?= 8888
 JUPYTER_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup demo lab test lint bench bench-import bench-store bench-embed clean
+.PHONY: setup demo lab test lint bench bench-import bench-store bench-embed bench-coding bench-suggest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +40,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	$(PIP) install --quiet -c constraints.txt -e '.[notebook,dev,bench]'
 	touch $@
 
-bench: bench-import bench-store bench-embed
+bench: bench-import bench-store bench-embed bench-coding bench-suggest
 
 bench-import: setup
 	$(BIN)/python benchmarks/bench_import.py
@@ -52,6 +53,16 @@ bench-store: setup
 BENCH_N ?= 100000
 bench-embed: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_embed_cluster.py --n $(BENCH_N)
+
+# The coding app on a 100,000-comment project: next comment p95, coding committed p99
+# (under a minute).
+bench-coding: setup
+	$(BIN)/python benchmarks/bench_coding.py
+
+# Suggestions from k = 5, 20, 50 coded examples per theme against NHS analysts' coding
+# (../shared/fixtures/csv/care_opinion_co.csv) and two baselines (about 3 minutes).
+bench-suggest: setup
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_suggest.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_PROJECT) .pytest_cache .ruff_cache .hypothesis benchmarks/results

@@ -15,6 +15,7 @@ import click
 
 from workbench.cli_agreement import agreement
 from workbench.cli_coding import codebook, codings
+from workbench.cli_suggest import suggest
 from workbench.cli_support import emit, friendly_errors, json_option
 
 
@@ -444,6 +445,7 @@ def _render_demo(d: dict[str, Any]) -> str:
 
 main.add_command(codebook)
 main.add_command(codings)
+main.add_command(suggest)
 main.add_command(agreement)
 
 if __name__ == "__main__":  # pragma: no cover
