@@ -46,8 +46,9 @@ def test_coding_notebook_has_a_parameters_cell_and_the_hooks() -> None:
     assert all(name in tagged[0].source for name in ("WORKBENCH_PROJECT", "WORKBENCH_CODER",
                                                      "BLIND"))  # fmt: skip
     source = "\n".join(c.source for c in notebook.cells)
-    assert "SUGGESTIONS = None" in source and "DISAGREEMENTS = None" in source
-    assert "import workbench.suggest" not in source and "workbench.agreement import" not in source
+    assert "suggestions=suggester.provider" in source, "the suggested queue is wired"
+    assert "disagreements=disagreement_provider" in source, "the disagreements queue is wired"
+    assert "BackgroundSuggester(project, coders=[coder])" in source, "blind: own codings only"
 
 
 @pytest.mark.slow

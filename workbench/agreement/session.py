@@ -357,3 +357,19 @@ def _int(value: Any) -> int | None:
 def _text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
+
+
+def disagreement_provider(project: Project, coder: str) -> pd.DataFrame:
+    """The comments ``coder`` coded that the coders disagree on, for the coding app's queue.
+
+    Matches the coding app's ``DisagreementProvider`` hook (``comment_id`` and a
+    ``reason``); no confidence intervals are computed for it.
+    """
+    session = AgreementSession(project, bootstrap=Bootstrap(replicates=0))
+    units = session.disagreements()
+    if units.empty:
+        return pd.DataFrame(columns=["comment_id", "reason"])
+    mine = units[[coder in (coders or ()) for coders in units["coders"]]]
+    reasons = [f"coders differ over {kind}: {', '.join(disputed)}"
+               for kind, disputed in zip(mine["kind"], mine["disputed"], strict=True)]
+    return pd.DataFrame({"comment_id": mine["comment_id"].tolist(), "reason": reasons})
