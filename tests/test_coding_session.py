@@ -512,6 +512,16 @@ def test_blind_mode_hides_other_coders_when_several_code(project: Project) -> No
     assert not CodingSession(project, "ben", blind=None).blind
 
 
+def test_blind_mode_ends_once_agreement_has_been_reviewed(project: Project) -> None:
+    project.store.add_codings([{"comment_id": DEEP, "code_id": "delays", "coder": "ben"}],
+                              "ben", codebook_version=1)  # fmt: skip
+    assert CodingSession(project, "ann").blind
+    project.store.add_codings([{"comment_id": DEEP, "code_id": "delays", "coder": "consensus",
+                                "origin": "consensus"}], "ann", codebook_version=1)
+    assert not CodingSession(project, "ann").blind, "the review has been done"
+    assert CodingSession(project, "ann", blind=True).blind
+
+
 # -- spans --------------------------------------------------------------------------------------
 
 

@@ -59,6 +59,8 @@ if TYPE_CHECKING:
     from workbench.codebook.model import Codebook
     from workbench.project import Project
 
+#: The coder name under which the disagreement review records consensus codings.
+CONSENSUS = "consensus"
 #: Queue kinds whose item's code, when applied, was suggested (its origin says so).
 SUGGESTING_QUEUES = ("suggested", "reviews")
 
@@ -74,7 +76,8 @@ class CodingSession:
         Who codes (recorded on every coding and event).
     blind : bool, optional
         Hide the other coders' codings. By default, on when anyone but ``coder``
-        has coded the project.
+        has coded the project, until agreement has been reviewed (the disagreement
+        review has recorded a ``consensus`` coding).
     suggestions : SuggestionProvider, optional
         The hook for the ``suggested`` queue (see :mod:`workbench.coding.queues`).
     disagreements : DisagreementProvider, optional
@@ -131,7 +134,9 @@ class CodingSession:
         self.comments = CommentIndex(self.project.comments())
         self.ledger.load(self.project.store.codings())
         self.coders = sorted(self.ledger.coders | {self.coder})
-        self.blind = len(self.coders) > 1 if self._blind is None else bool(self._blind)
+        others = set(self.coders) - {self.coder, CONSENSUS}
+        reviewed = CONSENSUS in self.ledger.coders
+        self.blind = (bool(others) and not reviewed) if self._blind is None else bool(self._blind)
         self._context = None
 
     def label(self, code_id: str) -> str:
