@@ -453,6 +453,8 @@ def test_suggestions_come_from_a_pluggable_provider_and_record_their_origin(
     assert sorted(stored(project)) == [(REPLY, "delays", None, None, None, "manual"),
                                        (REPLY, "waiting", None, None, None,
                                         "suggestion-accepted")]  # fmt: skip
+    again = session.open("suggested", code_id="waiting")
+    assert [i.comment_id for i in again.items] == [DEEP], "a stale ranking skips what is coded"
 
 
 def test_disagreements_come_from_a_pluggable_provider(project: Project) -> None:
@@ -512,14 +514,34 @@ def test_blind_mode_hides_other_coders_when_several_code(project: Project) -> No
     assert not CodingSession(project, "ben", blind=None).blind
 
 
-def test_blind_mode_ends_once_agreement_has_been_reviewed(project: Project) -> None:
-    project.store.add_codings([{"comment_id": DEEP, "code_id": "delays", "coder": "ben"}],
+def test_blind_mode_lifts_on_comments_whose_agreement_was_reviewed(project: Project) -> None:
+    project.store.add_codings([{"comment_id": DEEP, "code_id": "delays", "coder": "ben"},
+                               {"comment_id": POST, "code_id": "delays", "coder": "ben"}],
                               "ben", codebook_version=1)  # fmt: skip
     assert CodingSession(project, "ann").blind
     project.store.add_codings([{"comment_id": DEEP, "code_id": "delays", "coder": "consensus",
                                 "origin": "consensus"}], "ann", codebook_version=1)
-    assert not CodingSession(project, "ann").blind, "the review has been done"
-    assert CodingSession(project, "ann", blind=True).blind
+    session = CodingSession(project, "ann")
+    assert session.blind, "still blind on comments not reviewed yet"
+    assert {r["coder"] for r in session.others(DEEP)} == {"ben", "consensus"}
+    assert session.others(POST) == [], "not reviewed there: still hidden"
+
+
+def test_a_memo_draft_is_never_dropped_by_moving_on(project: Project) -> None:
+    session = CodingSession(project, "ann", queue="uncoded")
+    session.write_memo("to remember")
+    with pytest.raises(CodingSessionError, match="code it, or clear the memo"):
+        session.next()
+    session.write_memo("")
+    session.next()
+
+
+def test_every_save_tells_the_after_save_hook(project: Project) -> None:
+    calls: list[int] = []
+    session = CodingSession(project, "ann", queue="uncoded",
+                            after_save=lambda: calls.append(1))  # fmt: skip
+    session.toggle("waiting")
+    assert calls == [1]
 
 
 # -- spans --------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ def test_coding_notebook_has_a_parameters_cell_and_the_hooks() -> None:
     assert "suggestions=suggester.provider" in source, "the suggested queue is wired"
     assert "disagreements=disagreement_provider" in source, "the disagreements queue is wired"
     assert "BackgroundSuggester(project, coders=[coder])" in source, "blind: own codings only"
+    assert "after_save=suggester.request" in source, "suggestions learn as coding goes on"
 
 
 @pytest.mark.slow

@@ -370,6 +370,7 @@ def disagreement_provider(project: Project, coder: str) -> pd.DataFrame:
     if units.empty:
         return pd.DataFrame(columns=["comment_id", "reason"])
     mine = units[[coder in (coders or ()) for coders in units["coders"]]]
-    reasons = [f"coders differ over {kind}: {', '.join(disputed)}"
-               for kind, disputed in zip(mine["kind"], mine["disputed"], strict=True)]
+    # Blind mode: say that they differ, never which codes the others applied.
+    reasons = [f"coders differ over the {'codes' if kind == 'codes' else 'passages'} here"
+               for kind in mine["kind"]]
     return pd.DataFrame({"comment_id": mine["comment_id"].tolist(), "reason": reasons})

@@ -69,6 +69,8 @@ EMPTY_HINT = {
     "queue": "; send comments to it from the explore notebook, or open the uncoded comments",
     "uncoded": "; you have coded every comment with text",
     "reviews": "; no codings of yours wait for re-review",
+    "suggested": "; suggestions are still being worked out in the background (they learn "
+    "from your codings): open this queue again in a moment",
 }
 
 
@@ -157,7 +159,8 @@ def build(kind: str, project: Project, index: CommentIndex, coder: str, *,
         label = f"suggested for {label_of(code_id)}"
         found = _provider(suggestions, "suggestions", "workbench.suggest")(project, code_id,
                                                                           coder)  # fmt: skip
-        return label, items_from(found, label, code_id)
+        done = coded()  # suggestions may be a refresh behind: drop what was coded since
+        return label, [i for i in items_from(found, label, code_id) if i.comment_id not in done]
     if kind == "reviews":
         return QUEUE_KINDS["reviews"], review_queue(project, coder, label_of)
     if kind == "disagreements":

@@ -28,7 +28,7 @@ other coders' codings. Comments are shown by their authors' pseudonyms only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from workbench.codebook import service
@@ -76,8 +76,8 @@ class CodingSession:
         Who codes (recorded on every coding and event).
     blind : bool, optional
         Hide the other coders' codings. By default, on when anyone but ``coder``
-        has coded the project, until agreement has been reviewed (the disagreement
-        review has recorded a ``consensus`` coding).
+        has coded the project; on a comment whose disagreements have been
+        reviewed (it has a ``consensus`` coding) they are shown again.
     suggestions : SuggestionProvider, optional
         The hook for the ``suggested`` queue (see :mod:`workbench.coding.queues`).
     disagreements : DisagreementProvider, optional
@@ -101,7 +101,8 @@ class CodingSession:
     def __init__(self, project: Project, coder: str, *, blind: bool | None = None,
                  suggestions: SuggestionProvider | None = None,
                  disagreements: DisagreementProvider | None = None,
-                 queue: str | None = None) -> None:  # fmt: skip
+                 queue: str | None = None,
+                 after_save: Callable[[], None] | None = None) -> None:  # fmt: skip
         name = " ".join(str(coder or "").split())
         if not name:
             raise CodingSessionError("name the coder: CodingSession(project, 'your name')")
@@ -109,6 +110,7 @@ class CodingSession:
         self.coder = name
         self.suggestions = suggestions
         self.disagreements = disagreements
+        self.after_save = after_save
         self._blind = blind
         self.message = ""
         self.queue = Queue("none", "no queue")
@@ -135,8 +137,7 @@ class CodingSession:
         self.ledger.load(self.project.store.codings())
         self.coders = sorted(self.ledger.coders | {self.coder})
         others = set(self.coders) - {self.coder, CONSENSUS}
-        reviewed = CONSENSUS in self.ledger.coders
-        self.blind = (bool(others) and not reviewed) if self._blind is None else bool(self._blind)
+        self.blind = bool(others) if self._blind is None else bool(self._blind)
         self._context = None
 
     def label(self, code_id: str) -> str:
@@ -261,6 +262,11 @@ class CodingSession:
         return self._move(int(position))
 
     def _move(self, position: int) -> ThreadContext | None:
+        if self._draft_memo.strip() and int(position) != self.position:
+            raise CodingSessionError(
+                "you typed a memo for the next coding of this comment: code it, or clear "
+                "the memo, before moving on (it is not saved until a coding carries it)"
+            )
         self.position = position
         self._draft_memo = ""
         self.message = ""
@@ -323,10 +329,13 @@ class CodingSession:
     def others(self, comment_id: str | None = None) -> list[dict[str, Any]]:
         """The other coders' codings of a comment, with ``label`` and ``quote``.
 
-        Empty in blind mode.
+        Empty in blind mode, except on comments whose disagreements have been
+        reviewed (a ``consensus`` coding exists there).
         """
         cid = comment_id or self.comment_id
-        if self.blind or cid is None:
+        if cid is None:
+            return []
+        if self.blind and not any(r["coder"] == CONSENSUS for r in self.ledger.others(cid)):
             return []
         text = self.comments.text(cid)
         return [{**row, "label": self.label(row["code_id"]),
@@ -386,6 +395,12 @@ class CodingSession:
             start, end = int(start), int(end)
         if self.ledger.find(cid, code.id, start, end) is not None:
             self.message = f"already coded {code.label} here"
+            return []
+        waiting = [p for p in self.pending if p.kind == "add" and any(
+            (c["comment_id"], c["code_id"], c.get("span_start"), c.get("span_end"))
+            == (cid, code.id, start, end) for c in p.codings)]  # fmt: skip
+        if waiting:
+            self.message = f"{code.label} here is waiting to be saved: retry or discard it"
             return []
         note = memo if memo is not None else self._draft_memo
         coding = {"comment_id": cid, "code_id": code.id, "coder": self.coder,
@@ -537,6 +552,8 @@ class CodingSession:
             self.message = f"not saved: {save.description}"
             raise
         self.message = f"saved: {save.description}"
+        if self.after_save is not None:
+            self.after_save()  # e.g. ask the background suggester to learn from it
         return entry
 
     # -- helpers ---------------------------------------------------------------------------

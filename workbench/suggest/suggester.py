@@ -368,5 +368,5 @@ def accept(project: Project, comment_id: str, code_id: str, coder: str, *,
                            "memo": memo, "origin": ACCEPTED}  # fmt: skip
     if span is not None:
         row["span_start"], row["span_end"] = span
-    _, ids = project.store.add_codings([row], project.actor, codebook_version=codebook.version)
+    _, ids = project.store.add_codings([row], coder, codebook_version=codebook.version)
     return ids[0] if ids else None

@@ -77,14 +77,20 @@ function render({ model, el }) {
 
   const report = () => {
     const selection = window.getSelection();
-    if (!selection || !selection.rangeCount) return;
-    const range = selection.getRangeAt(0);
-    if (!box.contains(range.startContainer) || !box.contains(range.endContainer)) return;
-    const start = offsetWithin(box, range.startContainer, range.startOffset);
-    const end = offsetWithin(box, range.endContainer, range.endOffset);
-    if (start === null || end === null) return;
     const now = model.get("selection") || {};
-    const next = start === end ? {} : { start: Math.min(start, end), end: Math.max(start, end) };
+    let next = {};
+    // A selection reaching outside the comment (or none) codes no passage: clear the
+    // last one, so the next code clicked never goes to a stale passage.
+    if (selection && selection.rangeCount) {
+      const range = selection.getRangeAt(0);
+      if (box.contains(range.startContainer) && box.contains(range.endContainer)) {
+        const start = offsetWithin(box, range.startContainer, range.startOffset);
+        const end = offsetWithin(box, range.endContainer, range.endOffset);
+        if (start !== null && end !== null && start !== end) {
+          next = { start: Math.min(start, end), end: Math.max(start, end) };
+        }
+      }
+    }
     if (now.start === next.start && now.end === next.end) return;
     model.set("selection", next);
     model.save_changes();
