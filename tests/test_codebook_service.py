@@ -335,3 +335,9 @@ def test_coding_a_comment_again_settles_its_review_and_undo_reopens_it(coded) ->
     assert coded.store.reviews(open_only=False)["resolved_by"].tolist() == [action]
     coded.store.undo_action(action, "ann")
     assert coded.store.reviews()["coding_id"].tolist() == [review]
+
+
+def test_consensus_is_not_counted_as_a_coder(coded) -> None:
+    coded.store.add_codings([{"comment_id": C1, "code_id": "waiting", "coder": "consensus",
+                              "origin": "consensus"}], "ann", codebook_version=1)  # fmt: skip
+    assert coded.stats()["coders"] == 2 and coded.stats()["codings"] == 8

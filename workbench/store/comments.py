@@ -400,8 +400,9 @@ class CommentTables:
             "skipped": {k: int(v) for k, v in skipped.items()},
             "revisions": self.count("comment_revisions"),
             "codings": int(self._one("SELECT count(*) FROM codings WHERE removed_by IS NULL")),
-            "coders": int(self._one(
-                "SELECT count(DISTINCT coder) FROM codings WHERE removed_by IS NULL"
+            "coders": int(self._one(  # the disagreement review's consensus is not a coder
+                "SELECT count(DISTINCT coder) FROM codings WHERE removed_by IS NULL "
+                "AND coder <> 'consensus'"
             )),
             "imports": self.count("imports"),
             "schema_version": self.schema_version,
