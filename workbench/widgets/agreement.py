@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as w
@@ -27,7 +25,8 @@ import pandas as pd
 
 from workbench.agreement.figures import ALL_CODES
 from workbench.agreement.session import AgreementSession
-from workbench.widgets.errors import error_banner, show_in_banner, shows_errors
+from workbench.widgets.errors import error_banner, shows_errors
+from workbench.widgets.view import View
 
 _NOTE_STYLE = "color:#0f5132"
 _MUTED = "color:#777"
@@ -35,7 +34,7 @@ _MARK = "background:#fff3cd"
 _CELL = "padding:2px 8px;text-align:right"
 
 
-class AgreementView:
+class AgreementView(View):
     """Agreement figures and a review that settles each disagreement as a consensus.
 
     Parameters
@@ -64,9 +63,10 @@ class AgreementView:
         What the last settlement did, and the error banner.
     """
 
+    NAME = "agreement view"
+
     def __init__(self, session: AgreementSession) -> None:
         self.session = session
-        self._quiet = False
         self.error_banner = error_banner()
         self.status = w.HTML()
         self.table = w.HTML()
@@ -112,14 +112,6 @@ class AgreementView:
         self.refresh()
 
     # -- display -------------------------------------------------------------------
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     # -- callbacks -----------------------------------------------------------------
 
@@ -206,18 +198,6 @@ class AgreementView:
         for code, box in self.code_boxes.items():
             box.value = code in unit["proposed"]
         self.detail.value = unit_html(unit)
-
-    def show_error(self, message: str | None) -> None:
-        """Show ``message`` in the red banner, or hide the banner for ``None``."""
-        show_in_banner(self.error_banner, message, "agreement view")
-
-    @contextmanager
-    def _silently(self) -> Iterator[None]:
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
 
 
 def table_html(table: pd.DataFrame, coders: int) -> str:

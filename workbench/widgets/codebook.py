@@ -18,8 +18,6 @@ In a notebook::
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,8 @@ import ipywidgets as w
 import pandas as pd
 
 from workbench.codebook.session import TREE_COLUMNS, UNKNOWN_STATUS, CodebookSession
-from workbench.widgets.errors import error_banner, show_in_banner, shows_errors
+from workbench.widgets.errors import error_banner, shows_errors
+from workbench.widgets.view import View
 
 #: The merge target choice that means "a new code, labelled below".
 NEW_CODE = ""
@@ -42,7 +41,7 @@ def _render_plan(view: CodebookView) -> None:
     view.render_plan()
 
 
-class CodebookView:
+class CodebookView(View):
     """Browse and revise a project's codebook: every change planned, shown, then applied.
 
     Parameters
@@ -78,9 +77,10 @@ class CodebookView:
         The session's status line, the last change's outcome and the error banner.
     """
 
+    NAME = "codebook view"
+
     def __init__(self, session: CodebookSession, starter: str | Path | None = None) -> None:
         self.session = session
-        self._quiet = False
         text = {"layout": _WIDE, "style": _LABEL_STYLE}
         self.error_banner = error_banner()
         self.status = w.HTML()
@@ -173,14 +173,6 @@ class CodebookView:
         self.refresh()
 
     # -- display -------------------------------------------------------------------
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     # -- callbacks -----------------------------------------------------------------
 
@@ -318,18 +310,6 @@ class CodebookView:
             "<pre class='workbench-codebook-plan' style='background:#f6f8fa;padding:6px;"
             f"white-space:pre-wrap'>{html.escape(text)}</pre>"
         )  # fmt: skip
-
-    def show_error(self, message: str | None) -> None:
-        """Show ``message`` in the red banner, or hide the banner for ``None``."""
-        show_in_banner(self.error_banner, message, "codebook view")
-
-    @contextmanager
-    def _silently(self) -> Iterator[None]:
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
 
 
 def _options(tree: pd.DataFrame, *, active_only: bool = False) -> list[tuple[str, str]]:

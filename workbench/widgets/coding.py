@@ -23,8 +23,6 @@ ctrl/cmd+Z undo, Esc forgets the selection. In a notebook::
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as w
@@ -32,8 +30,9 @@ import ipywidgets as w
 from workbench.coding.queues import QUEUE_KINDS
 from workbench.coding.session import CodingSession
 from workbench.coding.threads import ThreadContext, shorten, utc_text
-from workbench.widgets.errors import error_banner, show_in_banner, shows_errors
+from workbench.widgets.errors import error_banner, shows_errors
 from workbench.widgets.passage import PassageWidget
+from workbench.widgets.view import View
 
 #: Colours of coded passages, by code (a code's own ``color`` comes first).
 #: (No blue: it would look like the browser's own selection.)
@@ -49,7 +48,7 @@ def _render(view: CodingView) -> None:
     view.render()
 
 
-class CodingView:
+class CodingView(View):
     """Code a project's comments one at a time, in queues, with every action saved at once.
 
     Parameters
@@ -67,9 +66,10 @@ class CodingView:
         The comment's text (select a passage, then click a code).
     """
 
+    NAME = "coding view"
+
     def __init__(self, session: CodingSession) -> None:
         self.session = session
-        self._quiet = False
         self.error_banner = error_banner()
         self.status, self.note, self.message, self.above, self.header = _htmls(5)
         self.selection_note, self.below, self.definitions, self.others, self.pending = _htmls(5)
@@ -160,14 +160,6 @@ class CodingView:
         self.render()
 
     # -- display -------------------------------------------------------------------
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     # -- callbacks -----------------------------------------------------------------
 
@@ -451,18 +443,6 @@ class CodingView:
             if session.comment_id is not None:
                 self.queue_thread.value = session.comments.thread_of(session.comment_id)
         self.on_queue_kind()
-
-    def show_error(self, message: str | None) -> None:
-        """Show ``message`` in the red banner, or hide the banner for ``None``."""
-        show_in_banner(self.error_banner, message, "coding view")
-
-    @contextmanager
-    def _silently(self) -> Iterator[None]:
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
 
 
 def _choices(box: w.Dropdown, options: list[tuple[str, Any]]) -> None:

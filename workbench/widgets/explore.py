@@ -17,8 +17,6 @@ In a notebook::
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as w
@@ -28,7 +26,8 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from workbench.explore import ExploreSession, shorten
-from workbench.widgets.errors import error_banner, show_in_banner, shows_errors
+from workbench.widgets.errors import error_banner, shows_errors
+from workbench.widgets.view import View
 
 OUTLIER_COLOR = "#b4b4b4"
 PALETTE: tuple[str, ...] = tuple(qualitative.Dark24)
@@ -41,7 +40,7 @@ _LABEL_STYLE = {"description_width": "70px"}
 
 
 
-class ExploreView:
+class ExploreView(View):
     """Explore a cluster run: map, cluster list, search, filters and the coding queue.
 
     Parameters
@@ -68,9 +67,10 @@ class ExploreView:
         The session's status line, the last action's outcome and the error banner.
     """
 
+    NAME = "explore view"
+
     def __init__(self, session: ExploreSession) -> None:
         self.session = session
-        self._quiet = False
         self._pending: list[str] = []
         table = session.cluster_table()
         self._table = table.set_index("cluster", drop=False)
@@ -138,14 +138,6 @@ class ExploreView:
         self.refresh()
 
     # -- display -------------------------------------------------------------------
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     # -- callbacks -----------------------------------------------------------------
 
@@ -273,24 +265,12 @@ class ExploreView:
         self.status.value = f"<b>{html.escape(self.session.status())}</b>"
         self.selection.value = _selection_html(self.session.selection)
 
-    def show_error(self, message: str | None) -> None:
-        """Show ``message`` in the red banner, or hide the banner for ``None``."""
-        show_in_banner(self.error_banner, message, "explore view")
-
     def _after_selection(self) -> None:
         """The selection changed elsewhere than in the cluster list: unmark the list."""
         with self._silently():
             self.clusters.value = None
         self.message.value = ""
         self.refresh()
-
-    @contextmanager
-    def _silently(self) -> Iterator[None]:
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
 
     def _make_figure(self) -> go.FigureWidget:
         figure = go.FigureWidget()

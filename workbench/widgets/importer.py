@@ -29,7 +29,8 @@ from workbench.import_session import (
     StagedFile,
 )
 from workbench.project import Project
-from workbench.widgets.errors import error_banner, show_in_banner, shows_errors
+from workbench.widgets.errors import error_banner, shows_errors
+from workbench.widgets.view import View
 
 #: Mapping roles, in the order the dropdowns are shown, with their labels.
 ROLES: tuple[tuple[str, str], ...] = (
@@ -54,7 +55,7 @@ def _enable_import(view: ImportView) -> None:
     view.import_button.disabled = False
 
 
-class ImportView:
+class ImportView(View):
     """Upload, map and import export files into a project.
 
     Parameters
@@ -71,6 +72,8 @@ class ImportView:
         dropdowns by role, ``date_order`` the time column's date order
         (:data:`DATE_ORDER_CHOICES`) and ``mapping_box`` the box around them.
     """
+
+    NAME = "import view"
 
     def __init__(self, session: ImportSession) -> None:
         self.session = session
@@ -137,14 +140,6 @@ class ImportView:
 
     # -- display -------------------------------------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
     # -- callbacks -----------------------------------------------------------------
 
     @shows_errors(clear_first=False, after=_enable_import)
@@ -203,10 +198,6 @@ class ImportView:
                 "text/plain": frame.to_string(index=False),
             }
         self.preview.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
-
-    def show_error(self, message: str | None) -> None:
-        """Show ``message`` in the red banner, or hide the banner for ``None``."""
-        show_in_banner(self.error_banner, message, "import view")
 
     def _progress(self, name: str, rows: int) -> None:
         self.status.value = f"<i>Importing {html.escape(name)}: {rows:,} rows read…</i>"
