@@ -223,3 +223,18 @@ def test_demo_dry_run_on_a_new_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["demo", str(tmp_path / "d"), "--dry-run"])
     assert result.exit_code == 0 and "would build a new demo project" in result.output
     assert not (tmp_path / "d").exists()
+
+
+def test_ready_to_code_gives_a_demo_the_starter_codebook_only(tmp_path: Path) -> None:
+    from workbench.codebook import service
+    from workbench.demo.builder import ready_to_code
+
+    demo = tmp_path / "demo"
+    ready_to_code(demo)
+    with Project.open(demo) as project:
+        assert service.require(project).id == "social-media-health-qi"
+    own = tmp_path / "study"
+    Project.init(own, name="Demo: Riverside walk-in centre consultation").close()
+    ready_to_code(own)  # named like the demo, but not built as one
+    with Project.open(own) as project:
+        assert service.current(project) is None

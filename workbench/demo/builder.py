@@ -79,20 +79,46 @@ def _plan(text: str) -> dict[str, Any]:
     return {"dry_run": True, "plan": text}
 
 
+def recorded_as_demo(project: Any) -> bool:
+    """Whether an open project was recorded as a demo when it was built."""
+    created = [r.event for r in project.store.read_events(ProjectCreated.KIND)]
+    return bool(created) and all(getattr(e, "demo", False) for e in created)
+
+
+def ready_to_code(root: str | Path) -> None:
+    """Build the demo at ``root`` if there is nothing there, and give a demo a codebook.
+
+    A demo project without a codebook adopts the shipped starter codebook, so the
+    coding notebook has codes to offer. Any other project is left as it is (its
+    researchers choose their codebook in ``03-codebook.ipynb``).
+    """
+    from workbench.codebook import service
+    from workbench.codebook.starters import starter_path
+    from workbench.project import Project
+
+    root = Path(root)
+    if not root.exists():
+        build_demo_project(root)
+    with Project.open(root) as project:
+        if recorded_as_demo(project) and service.current(project) is None:
+            service.adopt(project, starter_path())
+
+
 def _refuse_unless_demo(root: Path) -> None:
     """Raise unless the project in ``root`` was recorded as a demo when it was built."""
     from workbench.project import Project
 
     try:
         with Project.open(root) as project:
-            created = [r.event for r in project.store.read_events(ProjectCreated.KIND)]
+            demo = recorded_as_demo(project)
+            created = project.store.read_events(ProjectCreated.KIND)
     except ProjectError as exc:
         raise ProjectError(
             f"{root}: cannot be checked to be a demo project ({exc}); refusing to replace it "
             "(nothing was changed)"
         ) from None
-    if not created or not all(getattr(e, "demo", False) for e in created):
-        name = created[0].name if created else "unnamed"  # type: ignore[attr-defined]
+    if not demo:
+        name = created[0].event.name if created else "unnamed"  # type: ignore[attr-defined]
         raise ProjectError(
             f"{root}: holds the project {name!r}, which was not built by `workbench demo`; "
             "refusing to replace it (nothing was changed). Build the demo in another folder, "
