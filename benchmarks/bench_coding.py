@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import random
 import sqlite3
@@ -43,24 +42,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import cpu_line  # noqa: E402 - benchmarks/machine.py
+
 RESULTS = ROOT / "benchmarks" / "results"
 TARGET_NEXT_P95_MS = 150.0
 TARGET_COMMIT_P99_MS = 50.0
-
-
-def cpu_line() -> str:
-    """CPU model and cores, for the README line."""
-    model = ""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{model or platform.processor() or 'unknown CPU'}, {usable} usable cores"
 
 
 def quantiles(samples: list[float]) -> dict[str, float]:

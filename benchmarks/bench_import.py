@@ -36,7 +36,6 @@ import argparse
 import inspect
 import json
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -62,25 +61,6 @@ def _rss_mb() -> float:
     with open("/proc/self/statm") as handle:
         pages = int(handle.read().split()[1])
     return pages * resource.getpagesize() / 2**20
-
-
-def machine() -> dict:
-    """CPU model, cores and AMX / AVX512-BF16 flags, to print beside the numbers."""
-    model, flags = "", set()
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name") and not model:
-                    model = line.split(":", 1)[1].strip()
-                elif line.startswith("flags") and not flags:
-                    flags = set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    return {"cpu": model or platform.processor() or "unknown CPU", "cores": os.cpu_count(),
-            "usable_cores": usable, "amx": sorted(f for f in flags if f.startswith("amx")),
-            "avx512_bf16": "avx512_bf16" in flags, "python": platform.python_version(),
-            "load_before": os.getloadavg()}
 
 
 def postgres_unavailable() -> str | None:
@@ -236,12 +216,10 @@ def main() -> None:
         return
 
     from generate_dump import generate
+    from machine import cpu_line, machine
 
     info = machine()
-    print(f"machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), "
-          f"{', '.join(info['amx']) or 'no AMX'}, "
-          f"{'AVX512-BF16' if info['avx512_bf16'] else 'no AVX512-BF16'}; "
-          f"Python {info['python']}; load {info['load_before'][0]:.1f}", flush=True)
+    print(f"machine: {cpu_line(info)}; load {info['load_before'][0]:.1f}", flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     report: dict = {"machine": info, "repeat": args.repeat, "sizes": {}, "skipped": {}}
     kinds = list(args.kinds)

@@ -37,7 +37,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import signal
@@ -54,6 +53,8 @@ ROOT = HERE.parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(ROOT))
 
+from machine import cpu_line, machine  # noqa: E402 - benchmarks/machine.py
+
 from tests.store_load import (  # noqa: E402 - after the path it lives on
     acknowledged,
     start_import,
@@ -66,41 +67,6 @@ BACKENDS = ("sqlite", "postgresql")
 #: Seconds each writer process is given to start and open the project before all begin.
 START_ALLOWANCE_S = 3.0
 START_PER_WRITER_S = 3.0
-
-
-# --------------------------------------------------------------------- the machine
-
-
-def machine() -> dict:
-    """CPU model, the instruction sets the project's other benchmarks care about, load."""
-    model, flags = "", set()
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name") and not model:
-                    model = line.split(":", 1)[1].strip()
-                elif line.startswith("flags") and not flags:
-                    flags = set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    model = model or platform.processor() or "unknown CPU"
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    return {
-        "cpu": model,
-        "cores": os.cpu_count(),
-        "usable_cores": usable,
-        "amx": sorted(f for f in flags if f.startswith("amx")),
-        "avx512_bf16": "avx512_bf16" in flags,
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-    }
-
-
-def _cpu_line(info: dict) -> str:
-    amx = ", ".join(info["amx"]) if info["amx"] else "no AMX"
-    bf16 = "AVX512-BF16" if info["avx512_bf16"] else "no AVX512-BF16"
-    return (f"{info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), {amx}, "
-            f"{bf16}; Python {info['python']}, SQLite {info['sqlite']}")
 
 
 # --------------------------------------------------------------------- projects
@@ -419,7 +385,7 @@ def main() -> None:
     args = parser.parse_args()
 
     info = machine()
-    print(f"machine: {_cpu_line(info)}", flush=True)
+    print(f"machine: {cpu_line(info)}", flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     report: dict = {"machine": info, "arguments": vars(args), "backends": {}}
     work_root = Path(tempfile.mkdtemp(prefix="wb-bench-store-", dir=args.workdir))
@@ -453,7 +419,7 @@ def main() -> None:
 
 
 def _summary(report: dict) -> None:
-    print(f"\nsummary ({_cpu_line(report['machine'])}):")
+    print(f"\nsummary ({cpu_line(report['machine'])}):")
     bad = []
     for backend, result in report["backends"].items():
         if "writers" in result:

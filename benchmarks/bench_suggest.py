@@ -42,7 +42,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import sys
 import time
@@ -54,32 +53,14 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import cpu_line  # noqa: E402 - benchmarks/machine.py
+
 CSV = ROOT.parent / "shared" / "fixtures" / "csv" / "care_opinion_co.csv"
 RESULTS = ROOT / "benchmarks" / "results"
 MIN_FRAGMENTS = 30
 HOLD_BACK = 10
 TOP = 20
 
-
-def cpu_line() -> str:
-    """CPU model, cores usable, BF16/AMX flags and Python version."""
-    model, flags = "", set()
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name") and not model:
-                    model = line.split(":", 1)[1].strip()
-                elif line.startswith("flags") and not flags:
-                    flags = set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
-    extra = ", ".join(f for f in ("avx512_bf16", "amx_tile") if f in flags) or "no BF16/AMX"
-    return (f"{model or platform.processor() or 'unknown CPU'}, {os.cpu_count()} cores "
-            f"({usable} usable), {extra}; Python {platform.python_version()}")
-
-
-# -- the data ---------------------------------------------------------------------------------
 
 
 def build_project(folder: Path):
