@@ -60,6 +60,32 @@ def demo_copy(demo_project: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def coded_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo project with its codebook, the demo coders' codings and a cluster run.
+
+    Built once per test session (about 15 s): treat it as read-only, or copy it.
+    """
+    from workbench.demo.builder import ready_to_publish
+
+    root = tmp_path_factory.mktemp("coded-demo") / "project"
+    ready_to_publish(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def published_app(coded_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The coded demo published (every quote approved): an app folder, read-only."""
+    from workbench.project import Project
+    from workbench.publish.publisher import publish
+
+    out = tmp_path_factory.mktemp("published") / "app"
+    review = tmp_path_factory.mktemp("review") / "review.yaml"
+    with Project.open(coded_demo) as project:
+        publish(project, out, review_path=review, approve_pending=True)
+    return out
+
+
+@pytest.fixture(scope="session")
 def postgres_server() -> Iterator:
     """One throwaway PostgreSQL server for the whole session (tests/postgres_support.py).
 

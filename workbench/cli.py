@@ -15,6 +15,7 @@ import click
 
 from workbench.cli_agreement import agreement
 from workbench.cli_coding import codebook, codings
+from workbench.cli_publish import feedback, publish, serve
 from workbench.cli_suggest import suggest
 from workbench.cli_support import emit, friendly_errors, json_option
 
@@ -447,6 +448,9 @@ main.add_command(codebook)
 main.add_command(codings)
 main.add_command(suggest)
 main.add_command(agreement)
+main.add_command(publish)
+main.add_command(serve)
+main.add_command(feedback)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -32,7 +32,9 @@ __all__ = [
     "CommentsQueued",
     "CommentsEmbedded",
     "Event",
+    "FeedbackImported",
     "FileImported",
+    "FindingsPublished",
     "MemoAdded",
     "ProjectCreated",
     "ProjectRestored",
@@ -302,6 +304,34 @@ class MemoAdded(Event):
     target_kind: str
     target_id: str
     action_id: int
+
+
+@event_kind
+@dataclass(frozen=True)
+class FindingsPublished(Event):
+    """An anonymised findings app was written (``workbench publish``)."""
+
+    KIND: ClassVar[str] = "findings-published"
+    out_dir: str
+    bundle_id: str
+    bundle_sha256: str
+    codebook_version: int
+    min_authors: int
+    themes: int
+    hidden_themes: int
+    quotes: int
+    quotes_pending: int
+
+
+@event_kind
+@dataclass(frozen=True)
+class FeedbackImported(Event):
+    """Advisory members' feedback from an app folder became memos on themes."""
+
+    KIND: ClassVar[str] = "feedback-imported"
+    app: str
+    feedback_ids: list[str]
+    memo_ids: list[int]
 
 
 # -- reading back -------------------------------------------------------------------------
