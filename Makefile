@@ -2,7 +2,7 @@
 #   make demo   - set up, build the demo project, open JupyterLab on notebooks/
 #   make test   - set up and run the whole test suite
 #   make bench  - benchmarks (see benchmarks/README.md): bench-import, bench-store, bench-embed,
-#                 bench-coding
+#                 bench-coding, bench-suggest, bench-app, bench-privacy
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -12,7 +12,7 @@ DEMO_PROJECT ?= demo-project
 PORT   ?= 8888
 JUPYTER_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup demo lab test lint bench bench-import bench-store bench-embed bench-coding bench-suggest clean
+.PHONY: setup demo lab test lint bench bench-import bench-store bench-embed bench-coding bench-suggest bench-app bench-privacy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	$(PIP) install --quiet -c constraints.txt -e '.[notebook,dev,bench]'
 	touch $@
 
-bench: bench-import bench-store bench-embed bench-coding bench-suggest
+bench: bench-import bench-store bench-embed bench-coding bench-suggest bench-app bench-privacy
 
 bench-import: setup
 	$(BIN)/python benchmarks/bench_import.py
@@ -66,3 +66,13 @@ bench-suggest: setup
 
 clean:
 	rm -rf $(VENV) $(DEMO_PROJECT) .pytest_cache .ruff_cache .hypothesis benchmarks/results
+
+# The published app: render time with 1, 10 and 20 concurrent viewers and memory per viewer
+# kernel, against a bare Voila page in the same run (APP=OUT_DIR for your own app).
+bench-app: setup
+	$(BIN)/python benchmarks/bench_app.py $(if $(APP),--app $(APP),)
+
+# Scrubbing recall per kind (usernames, mentions, emails, links, phone numbers) on the
+# labelled fixture set and the synthetic set.
+bench-privacy: setup
+	$(BIN)/python benchmarks/bench_privacy.py

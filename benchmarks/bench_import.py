@@ -143,6 +143,9 @@ def child(kind: str, path: Path, database: str | None = None) -> dict:
         extra["post_pass_seconds"] = post["seconds"]
         extra["post_pass_rows"] = post["rows"]
         extra["languages"] = project.stats().get("languages")
+        from workbench.language import backend
+
+        extra["language_backend"] = backend()
     parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base
     reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if kind == "workbench-languages":
@@ -188,6 +191,8 @@ def _line(result: dict) -> str:
         if result["cpu_children_s"] > 0.05:
             cpu += f" + reader {result['cpu_children_s']:.1f} s"
         notes.append(f"{cpu}; load {result['load_before']:.1f} before")
+    if result.get("language_backend") and result["kind"] != "workbench-import-nolang":
+        notes.append(f"languages by {result['language_backend']}")
     if len(result.get("seconds_all", [])) > 1:
         notes.append("runs " + ", ".join(f"{s:.2f}" for s in result["seconds_all"]))
     memory = f"parent +{result['extra_peak_mb']:,.0f} MiB"

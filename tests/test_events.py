@@ -31,6 +31,10 @@ EXAMPLES: list[catalogue.Event] = [
     catalogue.CodingsRemoved(action_id=6, codings=1),
     catalogue.ActionUndone(action_id=7, undone=6, codings_restored=1, codings_removed=0),
     catalogue.MemoAdded(memo_id=1, target_kind="code", target_id="trust", action_id=8),
+    catalogue.FindingsPublished(out_dir="/srv/app", bundle_id="b1", bundle_sha256="0" * 64,
+                                codebook_version=3, min_authors=5, themes=12,
+                                hidden_themes=2, quotes=40, quotes_pending=3),
+    catalogue.FeedbackImported(app="/srv/app", feedback_ids=["f1", "f2"], memo_ids=[4, 5]),
 ]  # fmt: skip
 
 

@@ -176,7 +176,7 @@ def _methods(findings: Findings, tally: dict[str, int]) -> dict[str, Any]:
         "sources": m["sources"], "coders": len(m["coders"]), "final_coding": m["final_coding"],
         "codebook": {**{k: m["codebook"][k] for k in ("id", "title", "version", "sha256")},
                      "changes": [{k: c.get(k) for k in ("version", "date", "operation",
-                                                        "rationale", "codes")}
+                                                        "rationale")}
                                  for c in m["codebook"]["changes"]]},
         "imports": [{k: i[k] for k in ("format", "sha256", "rows")} for i in m["imports"]],
         "clustering": None if run is None else {

@@ -1,0 +1,225 @@
+"""Published app under load: render time with 1, 10 and 20 concurrent viewers, and memory.
+
+Serves an app folder the way the README says (``workbench serve``: Voila standalone
+with the folder's ``voila.py``), then for each number of viewers starts a fresh Voila
+and opens that many pages at once in headless Chromium, each in its own browser
+context (its own cookies and kernel). For each page it times navigation start to
+widgets shown (Voila's spinner gone, a widget view drawn: ``performance.now()`` then)
+and reports p50/p95/max; while all pages are open it reads the resident memory (RSS)
+of every kernel (the children of the Voila process) and says whether any kernel has
+torch loaded (``libtorch`` or ``torch/`` in ``/proc/<pid>/maps``: code cannot be run
+in a viewer's kernel to ask it)::
+
+    python benchmarks/bench_app.py                      # the small test app
+    python benchmarks/bench_app.py --app OUT_DIR        # a published app
+    python benchmarks/bench_app.py --viewers 1 10 20 --json results.json
+
+Targets (issue 10): p95 <= 5 s at 20 viewers, <= 150 MB per kernel, no torch.
+Needs ``pip install playwright`` (never ``playwright install``) and ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.machine import cpu_line, machine  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    WIDGETS_SHOWN_JS,
+    VoilaServer,
+    build_test_app,
+)
+
+TARGET_P95_S = 5.0
+TARGET_KERNEL_MB = 150.0
+
+
+def children(pid: int) -> list[int]:
+    """All descendants of ``pid`` (psutil when installed, else ``/proc``)."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    if psutil is not None:
+        try:
+            return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        kids = [child for child, ppid in parents.items() if ppid == parent]
+        found.extend(kids)
+        frontier.extend(kids)
+    return found
+
+
+def cmdline(pid: int) -> str:
+    """The command line of ``pid`` ('' when gone)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` in MB (``VmRSS`` of ``/proc/<pid>/status``)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def has_torch(pid: int) -> bool:
+    """Whether the process has torch's libraries or modules mapped."""
+    try:
+        with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as handle:
+            maps = handle.read()
+    except OSError:
+        return False
+    return "libtorch" in maps or "/torch/" in maps
+
+
+def kernels(voila_pid: int) -> list[int]:
+    """Kernel processes started by Voila."""
+    return [pid for pid in children(voila_pid) if "ipykernel" in cmdline(pid)]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values`` by linear interpolation."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+async def open_viewers(url: str, count: int, timeout_s: float) -> tuple[list[float], list]:
+    """Open ``count`` pages at once; return their render times (s) and the open pages."""
+    from playwright.async_api import async_playwright
+
+    playwright = await async_playwright().start()
+    browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    contexts = [await browser.new_context() for _ in range(count)]
+    pages = [await context.new_page() for context in contexts]
+
+    async def one(page) -> float:
+        await page.goto(url, timeout=timeout_s * 1000)
+        handle = await page.wait_for_function(
+            WIDGETS_SHOWN_JS, arg=".jupyter-widgets", timeout=timeout_s * 1000
+        )
+        return float(await handle.json_value()) / 1000
+
+    times = await asyncio.gather(*(one(page) for page in pages))
+    return list(times), [playwright, browser, contexts]
+
+
+async def close_viewers(handles: list) -> None:
+    """Close what :func:`open_viewers` opened."""
+    playwright, browser, contexts = handles
+    for context in contexts:
+        await context.close()
+    await browser.close()
+    await playwright.stop()
+
+
+def run_level(app: Path, count: int, timeout_s: float, log_dir: Path) -> dict:
+    """One concurrency level, in one event loop (open, measure, close)."""
+    server = VoilaServer(app, log_path=log_dir / f"voila-{count}.log").start()
+
+    async def level() -> dict:
+        started = time.perf_counter()
+        times, handles = await open_viewers(server.url, count, timeout_s)
+        wall = time.perf_counter() - started
+        pids = kernels(server.pid)
+        memory = [rss_mb(pid) for pid in pids]
+        torch = [pid for pid in pids if has_torch(pid)]
+        voila_mb = rss_mb(server.pid)
+        await close_viewers(handles)
+        return {
+            "viewers": count,
+            "render_s": {"p50": statistics.median(times), "p95": percentile(times, 0.95),
+                         "max": max(times), "all": [round(t, 3) for t in sorted(times)]},
+            "wall_s": round(wall, 3),
+            "kernels": len(pids),
+            "kernel_rss_mb": {
+                "mean": round(statistics.fmean(memory), 1) if memory else None,
+                "max": round(max(memory), 1) if memory else None,
+            },
+            "voila_rss_mb": round(voila_mb, 1),
+            "torch_in_kernels": bool(torch),
+        }  # fmt: skip
+
+    try:
+        return asyncio.run(level())
+    finally:
+        server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print a table (and write JSON with ``--json``)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--app", type=Path, help="app folder (default: the small test app)")
+    parser.add_argument("--viewers", type=int, nargs="+", default=[1, 10, 20])
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per page")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+
+    info = machine()
+    print(f"Machine: {cpu_line(info)}; load {info['load_before']}")
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
+        tmp_path = Path(tmp)
+        app = args.app.resolve() if args.app else build_test_app(tmp_path / "app", "bench")
+        print(f"App: {app}{'' if args.app else ' (the small test app)'}")
+        results = [run_level(app, n, args.timeout, tmp_path) for n in args.viewers]
+
+    print(f"{'viewers':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'kernels':>7} "
+          f"{'kernel MB':>9} {'max MB':>7} {'voila MB':>8} torch")  # fmt: skip
+    for r in results:
+        render, memory = r["render_s"], r["kernel_rss_mb"]
+        print(f"{r['viewers']:>7} {render['p50']:>7.2f} {render['p95']:>7.2f} "
+              f"{render['max']:>7.2f} {r['kernels']:>7} {memory['mean'] or 0:>9.1f} "
+              f"{memory['max'] or 0:>7.1f} {r['voila_rss_mb']:>8.1f} "
+              f"{'YES' if r['torch_in_kernels'] else 'no'}")  # fmt: skip
+    worst = results[-1]
+    p95_ok = worst["render_s"]["p95"] <= TARGET_P95_S
+    kernel_max = max(r["kernel_rss_mb"]["max"] or 0 for r in results)
+    torch = any(r["torch_in_kernels"] for r in results)
+    print(f"Targets: p95 <= {TARGET_P95_S} s at {worst['viewers']} viewers: "
+          f"{'met' if p95_ok else 'MISSED'}; <= {TARGET_KERNEL_MB} MB per kernel: "
+          f"{'met' if kernel_max <= TARGET_KERNEL_MB else 'MISSED'} ({kernel_max:.1f} MB); "
+          f"torch in a kernel: {'YES' if torch else 'no'}")  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "app": str(args.app or "test app"),
+                                         "results": results}, indent=2) + "\n")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Publishing: the advisory committee's app folder (bundle, notebook, serving)."""
