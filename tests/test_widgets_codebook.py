@@ -205,3 +205,21 @@ def test_a_project_without_a_codebook_offers_adopting_one(demo_copy: Path) -> No
         assert banner(view) == "" and view.adopt_box.layout.display == "none"
         assert [v for _, v in view.codes.options] == TREE_ORDER
         assert "adopted &#x27;Small test codebook&#x27; (5 codes)" in view.message.value
+
+
+def test_the_committees_feedback_shows_next_to_its_theme(view: CodebookView, project: Project,
+                                                         tmp_path: Path) -> None:  # fmt: skip
+    from workbench.publish.feedback import import_feedback
+    from workbench.viewer import feedback
+
+    app = tmp_path / "app"
+    app.mkdir()
+    feedback.save(app, theme="barriers.access", theme_label="Access",
+                  text="Bus times matter more than parking.", bundle_id="b")  # fmt: skip
+    assert import_feedback(project, app)["imported"] == 1
+    view.session.refresh()
+    view.codes.value = "barriers.access"
+    assert "Advisory committee feedback (1)" in view.detail.value
+    assert "Bus times matter more than parking." in view.detail.value
+    view.codes.value = "barriers"
+    assert "Advisory committee feedback" not in view.detail.value

@@ -168,8 +168,12 @@ class CodebookSession:
 
         Returns ``id``, ``label``, ``parent``, ``path`` (labels from the top of the
         tree), ``status``, ``merged_into``, the :data:`DETAIL_FIELDS`
-        (``examples`` is a list), ``counts`` (active codings per coder) and ``total``.
+        (``examples`` is a list), ``counts`` (active codings per coder), ``total``,
+        and ``feedback``: what the advisory committee said about it in a published app
+        (imported with ``workbench feedback import``), oldest first.
         """
+        from workbench.publish.feedback import feedback_memos
+
         code = self._code(self._chosen(code_id))
         assert self.codebook is not None
         counts = {who: n for who in self.coders if (n := self._counts.get((code.id, who), 0))}
@@ -180,6 +184,7 @@ class CodebookSession:
             "definition": code.definition, "use_when": code.use_when,
             "do_not_use_when": code.do_not_use_when, "examples": list(code.examples),
             "counts": counts, "total": sum(counts.values()),
+            "feedback": feedback_memos(self.project, code.id),
         }  # fmt: skip
 
     def status(self) -> str:

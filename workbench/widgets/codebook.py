@@ -292,7 +292,7 @@ class CodebookView(View):
         self.detail.value = (
             f"<b>{html.escape(d['label'])}</b> <code>{html.escape(d['id'])}</code>{state}<br>"
             f"<small style='{_MUTED}'>{html.escape(' › '.join(d['path']))} · {d['total']} "
-            f"codings{': ' + counts if counts else ''}</small>"
+            f"codings{': ' + counts if counts else ''}</small>" + _feedback(d["feedback"])
         )
         self.definition.value = d["definition"]
         self.use_when.value = d["use_when"]
@@ -366,3 +366,13 @@ def _versions_html(versions: pd.DataFrame) -> str:
         "<tr><th>version</th><th>when</th><th>who</th><th>operation</th><th>why</th></tr>"
         f"</thead><tbody>{rows}</tbody></table>"
     )
+
+
+def _feedback(items: list[dict]) -> str:
+    """The advisory committee's feedback on a code, as a short list."""
+    if not items:
+        return ""
+    rows = "".join(f"<li>{html.escape(item['text'])}</li>" for item in items)
+    return (f"<div class='workbench-codebook-feedback' style='background:#eef4fa;padding:4px "
+            f"8px;margin-top:4px'><b>Advisory committee feedback ({len(items)})</b>"
+            f"<ul style='margin:2px 0'>{rows}</ul></div>")
