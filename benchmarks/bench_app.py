@@ -10,9 +10,17 @@ of every kernel (the children of the Voila process) and says whether any kernel 
 torch loaded (``libtorch`` or ``torch/`` in ``/proc/<pid>/maps``: code cannot be run
 in a viewer's kernel to ask it)::
 
-    python benchmarks/bench_app.py                      # the small test app
-    python benchmarks/bench_app.py --app OUT_DIR        # a published app
+    python benchmarks/bench_app.py                      # the demo, published (pool 20)
+    python benchmarks/bench_app.py --app OUT_DIR        # a published app, as published
     python benchmarks/bench_app.py --viewers 1 10 20 --json results.json
+
+Each level is measured for the app and for a bare Voila page (one small widget
+notebook, a kernel started per viewer: what a plain ``voila`` gives) in the same run,
+and the app's times are also given as ratios to the bare page's. A published app
+keeps a pool of kernels with the app already run (``workbench publish --pool``): the
+benchmark waits until the pool is full before the viewers arrive, as a server that
+has been up for a minute would be. The browsers run on the same machine as the
+server, so render times include their CPU too.
 
 Targets (issue 10): p95 <= 5 s at 20 viewers, <= 150 MB per kernel, no torch.
 Needs ``pip install playwright`` (never ``playwright install``) and ``/usr/bin/chromium``.
@@ -24,6 +32,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -41,6 +50,7 @@ from tests.browser_support import (  # noqa: E402
     VoilaServer,
     build_test_app,
 )
+from workbench.publish.serve import voila_config_text  # noqa: E402
 
 TARGET_P95_S = 5.0
 TARGET_KERNEL_MB = 150.0
@@ -149,9 +159,43 @@ async def close_viewers(handles: list) -> None:
     await playwright.stop()
 
 
+def pool_size(app: Path) -> int:
+    """The pre-heated kernels the app's ``voila.py`` asks for (0 when none)."""
+    text = (app / "voila.py").read_text(encoding="utf-8") if (app / "voila.py").exists() else ""
+    if "preheat_kernel = True" not in text:
+        return 0
+    found = re.search(r"default_pool_size = (\d+)", text)
+    return int(found.group(1)) if found else 1
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of ``pid`` so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for_pool(voila_pid: int, size: int, timeout_s: float = 300.0) -> float:
+    """Wait until ``size`` kernels run and have stopped working; return the seconds waited."""
+    started = time.perf_counter()
+    last = -1.0
+    while time.perf_counter() - started < timeout_s:
+        pids = kernels(voila_pid)
+        used = sum(cpu_seconds(pid) for pid in pids)
+        if len(pids) >= size and abs(used - last) < 0.05:
+            break
+        last = used
+        time.sleep(1.0)
+    return time.perf_counter() - started
+
+
 def run_level(app: Path, count: int, timeout_s: float, log_dir: Path) -> dict:
     """One concurrency level, in one event loop (open, measure, close)."""
-    server = VoilaServer(app, log_path=log_dir / f"voila-{count}.log").start()
+    server = VoilaServer(app, log_path=log_dir / f"voila-{app.name}-{count}.log").start()
+    pool = pool_size(app)
+    pool_wait = wait_for_pool(server.pid, pool) if pool else 0.0
 
     async def level() -> dict:
         started = time.perf_counter()
@@ -174,6 +218,7 @@ def run_level(app: Path, count: int, timeout_s: float, log_dir: Path) -> dict:
             },
             "voila_rss_mb": round(voila_mb, 1),
             "torch_in_kernels": bool(torch),
+            "pool": pool, "pool_fill_s": round(pool_wait, 1),
         }  # fmt: skip
 
     try:
@@ -182,10 +227,35 @@ def run_level(app: Path, count: int, timeout_s: float, log_dir: Path) -> dict:
         server.stop()
 
 
+def demo_app(folder: Path, pool: int) -> Path:
+    """The demo project, coded and clustered, published into ``folder`` (every quote)."""
+    from workbench.demo.builder import ready_to_publish
+    from workbench.project import Project
+    from workbench.publish.publisher import publish
+
+    ready_to_publish(folder / "project")
+    with Project.open(folder / "project") as project:
+        publish(project, folder / "app", approve_pending=True, pool=pool,
+                review_path=folder / "review.yaml")  # fmt: skip
+    return folder / "app"
+
+
+def _row(label: str, r: dict, bare: dict | None) -> str:
+    render, memory = r["render_s"], r["kernel_rss_mb"]
+    ratio = f"{render['p95'] / bare['render_s']['p95']:>6.2f}x" if bare else f"{'':>7}"
+    return (f"{label:<5} {r['viewers']:>7} {render['p50']:>7.2f} {render['p95']:>7.2f} "
+            f"{render['max']:>7.2f} {ratio} {r['pool']:>4} {r['kernels']:>7} "
+            f"{memory['mean'] or 0:>9.1f} {memory['max'] or 0:>7.1f} "
+            f"{r['voila_rss_mb']:>8.1f} {'YES' if r['torch_in_kernels'] else 'no'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print a table (and write JSON with ``--json``)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--app", type=Path, help="app folder (default: the small test app)")
+    parser.add_argument("--app", type=Path, help="a published app folder (default: the demo, "
+                        "published with --pool)")
+    parser.add_argument("--pool", type=int, help="kernel pool of the published demo "
+                        "(default: the most viewers measured)")
     parser.add_argument("--viewers", type=int, nargs="+", default=[1, 10, 20])
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per page")
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -195,18 +265,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: {cpu_line(info)}; load {info['load_before']}")
     with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
         tmp_path = Path(tmp)
-        app = args.app.resolve() if args.app else build_test_app(tmp_path / "app", "bench")
-        print(f"App: {app}{'' if args.app else ' (the small test app)'}")
-        results = [run_level(app, n, args.timeout, tmp_path) for n in args.viewers]
+        bare_app = build_test_app(tmp_path / "bare", "bench")
+        (bare_app / "voila.py").write_text(
+            voila_config_text(pool=0), encoding="utf-8")  # a kernel per viewer, as plain voila
+        app = (args.app.resolve() if args.app
+               else demo_app(tmp_path / "demo", args.pool or max(args.viewers)))
+        print(f"App: {app}{'' if args.app else ' (the demo, published)'}")
+        results, bare = [], []
+        for n in args.viewers:
+            bare.append(run_level(bare_app, n, args.timeout, tmp_path))
+            results.append(run_level(app, n, args.timeout, tmp_path))
 
-    print(f"{'viewers':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'kernels':>7} "
-          f"{'kernel MB':>9} {'max MB':>7} {'voila MB':>8} torch")  # fmt: skip
-    for r in results:
-        render, memory = r["render_s"], r["kernel_rss_mb"]
-        print(f"{r['viewers']:>7} {render['p50']:>7.2f} {render['p95']:>7.2f} "
-              f"{render['max']:>7.2f} {r['kernels']:>7} {memory['mean'] or 0:>9.1f} "
-              f"{memory['max'] or 0:>7.1f} {r['voila_rss_mb']:>8.1f} "
-              f"{'YES' if r['torch_in_kernels'] else 'no'}")  # fmt: skip
+    print(f"{'page':<5} {'viewers':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'vs bare':>7} "
+          f"{'pool':>4} {'kernels':>7} {'kernel MB':>9} {'max MB':>7} {'voila MB':>8} torch")
+    for r, b in zip(results, bare, strict=True):
+        print(_row("bare", b, None))
+        print(_row("app", r, b))
     worst = results[-1]
     p95_ok = worst["render_s"]["p95"] <= TARGET_P95_S
     kernel_max = max(r["kernel_rss_mb"]["max"] or 0 for r in results)
@@ -216,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{'met' if kernel_max <= TARGET_KERNEL_MB else 'MISSED'} ({kernel_max:.1f} MB); "
           f"torch in a kernel: {'YES' if torch else 'no'}")  # fmt: skip
     if args.json:
-        args.json.write_text(json.dumps({"machine": info, "app": str(args.app or "test app"),
-                                         "results": results}, indent=2) + "\n")  # fmt: skip
+        args.json.write_text(json.dumps({"machine": info, "app": str(args.app or "demo"),
+                                         "results": results, "bare": bare}, indent=2) + "\n")
     return 0
 
 

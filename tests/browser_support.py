@@ -142,7 +142,7 @@ class VoilaServer:
             return [*voila, str(app_dir / APP_NOTEBOOK)], neutral
         raise ValueError(f"mode ({self.mode!r}) must be 'serve', 'cwd' or 'bare'")
 
-    def start(self, timeout: float = 60.0) -> VoilaServer:
+    def start(self, timeout: float = 120.0) -> VoilaServer:
         """Start Voila and wait until its page answers (raise with its log if not)."""
         command, cwd = self.command()
         if self.log_path is None:
@@ -366,7 +366,7 @@ def build_test_app(out_dir: Path, secret: str) -> Path:
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}  # fmt: skip
     nbformat.write(notebook, out_dir / APP_NOTEBOOK)
-    write_serving_files(out_dir)
+    write_serving_files(out_dir, pool=1)
     return out_dir
 
 
@@ -527,3 +527,20 @@ PROBE_JS = """async (args) => {
   return { protocol: ws.protocol, sent, received };
 }
 """
+
+
+def open_app(chromium, server: VoilaServer, *, record_sockets: bool = False,
+             width: int = 1280) -> BrowserPage:  # fmt: skip
+    """A fresh context and page on the app, widgets shown, every request recorded.
+
+    ``record_sockets`` keeps the page's websockets for :data:`PROBE_JS`; ``width`` is
+    the window's (640 px is a 1280-px window at 200 % zoom).
+    """
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    log = RequestLog().attach(page, context)
+    if record_sockets:
+        page.add_init_script(RECORD_SOCKETS_JS)
+    page.goto(server.url)
+    wait_for_widgets(page)
+    return BrowserPage(page, log)

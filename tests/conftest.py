@@ -81,7 +81,7 @@ def published_app(coded_demo: Path, tmp_path_factory: pytest.TempPathFactory) ->
     out = tmp_path_factory.mktemp("published") / "app"
     review = tmp_path_factory.mktemp("review") / "review.yaml"
     with Project.open(coded_demo) as project:
-        publish(project, out, review_path=review, approve_pending=True)
+        publish(project, out, review_path=review, approve_pending=True, pool=2)
     return out
 
 

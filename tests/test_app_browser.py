@@ -18,13 +18,11 @@ import pytest
 from tests import browser_support
 from tests.browser_support import (
     PROBE_JS,
-    RECORD_SOCKETS_JS,
     BrowserPage,
-    RequestLog,
     VoilaServer,
     copy_app,
+    open_app,
     page_config,
-    wait_for_widgets,
 )
 from tests.test_app_security import forbidden_requests
 from workbench.project import Project
@@ -45,15 +43,9 @@ def server(published_app: Path, tmp_path_factory: pytest.TempPathFactory):
 
 def _open(chromium, server: VoilaServer, *, width: int = 1280, sockets: bool = False
           ) -> BrowserPage:  # fmt: skip
-    context = chromium.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    log = RequestLog().attach(page, context)
-    if sockets:
-        page.add_init_script(RECORD_SOCKETS_JS)
-    page.goto(server.url)
-    wait_for_widgets(page)
-    page.wait_for_selector(".twb-page h1")
-    return BrowserPage(page, log)
+    app = open_app(chromium, server, record_sockets=sockets, width=width)
+    app.page.wait_for_selector(".twb-page h1")
+    return app
 
 
 def _heading(page) -> str:

@@ -30,14 +30,11 @@ import pytest
 from tests import browser_support
 from tests.browser_support import (
     PROBE_JS,
-    RECORD_SOCKETS_JS,
-    BrowserPage,
-    RequestLog,
     VoilaServer,
     artifacts_dir,
     build_test_app,
+    open_app,
     page_config,
-    wait_for_widgets,
 )
 from workbench.publish.serve import CONTENT_SECURITY_POLICY
 
@@ -75,18 +72,6 @@ def servers(app_dir: Path):
     yield get
     for server in running.values():
         server.stop()
-
-
-def open_app(chromium, server: VoilaServer, *, record_sockets: bool = False) -> BrowserPage:
-    """A fresh context and page on the app, widgets shown, every request recorded."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    log = RequestLog().attach(page, context)
-    if record_sockets:
-        page.add_init_script(RECORD_SOCKETS_JS)
-    page.goto(server.url)
-    wait_for_widgets(page)
-    return BrowserPage(page, log)
 
 
 def forbidden_requests(marker: Path) -> list[dict]:

@@ -25,14 +25,17 @@ _out_dir = click.argument("out_dir", type=click.Path(file_okay=False, path_type=
               show_default=True, help="Most quotes per theme.")
 @click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The quote review file (default: PROJECT/publishing/review-v<V>.yaml).")
+@click.option("--pool", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Kernels kept ready with the app already run: this many viewers arriving "
+                   "at once see it at once (about 55 MB each; 0: start one per viewer).")
 @click.option("--approve-pending", is_flag=True,
               help="Approve every quote not reviewed yet, as scrubbed (recorded in the "
                    "review file). Read the review file first.")
 @json_option
 @friendly_errors
 def publish(project: Path, out_dir: Path, codebook_version: int | None, min_authors: int,
-            quotes_per_theme: int, review_path: Path | None, approve_pending: bool,
-            as_json: bool) -> None:  # fmt: skip
+            quotes_per_theme: int, review_path: Path | None, pool: int,
+            approve_pending: bool, as_json: bool) -> None:  # fmt: skip
     """Write OUT_DIR: the anonymised findings app of PROJECT for the advisory committee.
 
     OUT_DIR gets a Voila app (app.ipynb), the anonymised bundle it reads, the same
@@ -47,7 +50,8 @@ def publish(project: Path, out_dir: Path, codebook_version: int | None, min_auth
     with Project.open(project) as opened:
         report = write(opened, out_dir, codebook_version=codebook_version,
                        min_authors=min_authors, quotes_per_theme=quotes_per_theme,
-                       review_path=review_path, approve_pending=approve_pending)  # fmt: skip
+                       review_path=review_path, approve_pending=approve_pending,
+                       pool=pool)  # fmt: skip
     data = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(report).items()}
     emit(data, as_json, lambda _d: report.describe())
 

@@ -33,7 +33,7 @@ from workbench.project import Project
 from workbench.publish import review as reviews
 from workbench.publish.bundle import MIN_AUTHORS, make_bundle
 from workbench.publish.scrub import Scrubber
-from workbench.publish.serve import write_serving_files
+from workbench.publish.serve import DEFAULT_POOL, write_serving_files
 from workbench.viewer import bundle as bundle_format
 from workbench.viewer.pages import static_document
 
@@ -148,7 +148,7 @@ def publish(project: Project, out_dir: str | Path, *, codebook_version: int | No
             min_authors: int = MIN_AUTHORS, quotes_per_theme: int = QUOTES_PER_THEME,
             review_path: Path | None = None, approve_pending: bool = False,
             prepared: tuple[Findings, Scrubber, reviews.Review] | None = None,
-            ) -> PublishReport:  # fmt: skip
+            pool: int = DEFAULT_POOL) -> PublishReport:  # fmt: skip
     """Write the app folder ``out_dir`` (see the module's text).
 
     Parameters
@@ -169,6 +169,9 @@ def publish(project: Project, out_dir: str | Path, *, codebook_version: int | No
         Approve every quote still pending, as scrubbed (recorded in the review file).
     prepared : tuple, optional
         What :func:`prepare` returned (the notebook reviews before publishing).
+    pool : int
+        Kernels Voila keeps ready with the app already run, so that this many viewers
+        arriving at once see it at once (0: a kernel is started per viewer on arrival).
 
     Raises
     ------
@@ -188,7 +191,7 @@ def publish(project: Project, out_dir: str | Path, *, codebook_version: int | No
         review.save()
     bundle = make_bundle(findings, review, scrubber, min_authors=min_authors,
                          quotes_per_theme=quotes_per_theme)  # fmt: skip
-    files = write_app(out_dir, bundle)
+    files = write_app(out_dir, bundle, pool=pool)
     body = (out_dir / "bundle" / bundle_format.FILE).read_bytes()
     shown = {t["id"] for t in bundle["themes"]}
     pending = sum(q.decision == "pending" and q.theme in shown and q.rank <= quotes_per_theme
@@ -218,7 +221,7 @@ def _check_target(project: Project, out_dir: Path) -> None:
                            "empty folder (nothing was changed)")  # fmt: skip
 
 
-def write_app(out_dir: Path, bundle: dict[str, Any]) -> list[str]:
+def write_app(out_dir: Path, bundle: dict[str, Any], *, pool: int = DEFAULT_POOL) -> list[str]:
     """Write the app folder for ``bundle``; keeps an existing ``feedback/``. Returns files."""
     import workbench.viewer as viewer_package
 
@@ -241,7 +244,7 @@ def write_app(out_dir: Path, bundle: dict[str, Any]) -> list[str]:
     _write(out_dir / "app.ipynb", nbformat.writes(notebook))
     _write(out_dir / "static.html",
            static_document(bundle_format.Bundle(bundle, out_dir / "bundle")))
-    write_serving_files(out_dir)
+    write_serving_files(out_dir, pool=pool)
     _write(out_dir / MARKER, json.dumps({
         "bundle_id": bundle["bundle_id"],
         "published_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -51,6 +51,11 @@ TEMPLATE_NAME = "workbench"
 DATA_DIR = Path("share") / "jupyter"
 #: Voila's default port.
 DEFAULT_PORT = 8866
+#: Kernels started ahead, each with the app already run, so that this many viewers
+#: arriving at once are each shown the app at once (a kernel idles at about 55 MB).
+DEFAULT_POOL = 10
+#: Seconds after a viewer takes a pooled kernel before a new one is started.
+POOL_FILL_DELAY_S = 20.0
 
 #: Browser policy for every page Voila serves: only this server's own scripts, styles,
 #: fonts, images and websocket; no remote anything. Voila's inline bootstrap scripts
@@ -154,24 +159,36 @@ _TEMPLATE_INDEX = """\
 """
 
 
-def voila_config_text(settings: dict[str, dict[str, object]] | None = None) -> str:
+def voila_config_text(settings: dict[str, dict[str, object]] | None = None, *,
+                      pool: int = DEFAULT_POOL) -> str:  # fmt: skip
     """The text of the app folder's ``voila.py``.
 
     Parameters
     ----------
     settings
         ``{section: {trait: value}}``; default :data:`VOILA_SETTINGS`.
+    pool
+        Pre-heated kernels (Voila's ``preheat_kernel`` pool: the app is run in them
+        before anyone asks, and each new viewer takes one); 0 starts a kernel per
+        viewer on arrival.
 
     Returns
     -------
     str
         A traitlets Python config file (values written as JSON-compatible literals).
     """
+    if pool < 0:
+        raise WorkbenchError(f"the kernel pool cannot be negative ({pool})")
     settings = VOILA_SETTINGS if settings is None else settings
     lines = [_CONFIG_HEAD.format(template=TEMPLATE_NAME, data=DATA_DIR.as_posix())]
     for section, traits in settings.items():
         for trait, value in traits.items():
             lines.append(f"c.{section}.{trait} = {_literal(value)}")
+    lines.append(f"c.VoilaConfiguration.preheat_kernel = {pool > 0!r}")
+    lines.append(f"c.VoilaConfiguration.default_pool_size = {max(pool, 1)!r}")
+    # A burst of viewers is shown the app before the pool is refilled (starting kernels
+    # while their pages render would slow every page down).
+    lines.append(f"c.VoilaKernelManager.fill_delay = {POOL_FILL_DELAY_S!r}")
     return "\n".join(lines) + "\n"
 
 
@@ -180,7 +197,7 @@ def _literal(value: object) -> str:
     return repr(value)
 
 
-def write_serving_files(out_dir: Path) -> None:
+def write_serving_files(out_dir: Path, *, pool: int = DEFAULT_POOL) -> None:
     """Write what serving needs into the app folder ``out_dir``.
 
     Writes ``out_dir/voila.py`` (:data:`VOILA_SETTINGS`) and the ``workbench``
@@ -191,6 +208,8 @@ def write_serving_files(out_dir: Path) -> None:
     ----------
     out_dir
         The app folder (it is created when missing).
+    pool
+        Pre-heated kernels (see :func:`voila_config_text`).
     """
     out_dir = Path(out_dir)
     template_dir = out_dir / DATA_DIR / "voila" / "templates" / TEMPLATE_NAME
@@ -199,7 +218,7 @@ def write_serving_files(out_dir: Path) -> None:
         json.dumps(_TEMPLATE_CONF, indent=2) + "\n", encoding="utf-8"
     )
     (template_dir / "index.html.j2").write_text(_TEMPLATE_INDEX, encoding="utf-8")
-    (out_dir / CONFIG_FILE).write_text(voila_config_text(), encoding="utf-8")
+    (out_dir / CONFIG_FILE).write_text(voila_config_text(pool=pool), encoding="utf-8")
 
 
 def serve_command(out_dir: Path, port: int = DEFAULT_PORT, *, ip: str | None = None) -> list[str]:
