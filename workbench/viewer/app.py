@@ -76,7 +76,6 @@ class App:
         """The whole app as one widget."""
         import ipywidgets as w
 
-        self._w = w
         labels = {"overview": "Overview", "themes": "Themes", "theme": "Theme page",
                   "map": "Map of comments", "methods": "How this was done"}  # fmt: skip
         self.buttons = {}
