@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 from workbench.errors import MappingError, WorkbenchError
 from workbench.import_session import (
     NEEDS_MAPPING,
+    ORIGINALS_DIR,
     PREVIEW_COLUMNS,
     PREVIEW_TEXT_CHARS,
     SUMMARY_KEYS,
@@ -72,7 +75,9 @@ def session(project: Project) -> ImportSession:
 # -- staging ---------------------------------------------------------------------------
 
 
-def test_stage_copies_uploads_under_safe_names(session: ImportSession, project: Project) -> None:
+def test_stage_keeps_originals_keyed_by_hash_under_safe_names(
+    session: ImportSession, project: Project
+) -> None:
     staged = session.stage(
         [
             ("../../evil/dump.ndjson", reddit_dump()),
@@ -80,21 +85,32 @@ def test_stage_copies_uploads_under_safe_names(session: ImportSession, project: 
             ("dump.ndjson", reddit_dump(2)),
         ]
     )
-    names = [s.name for s in staged]
-    assert names == ["dump.ndjson", "survey.csv", "dump-2.ndjson"]
-    uploads = project.cache_dir / "uploads"
-    for item in staged:
-        assert item.path.parent.parent == uploads, "one timestamped folder per upload"
-        assert item.path.is_file() and item.path.stat().st_size == item.size
+    assert [s.name for s in staged] == ["dump.ndjson", "survey.csv", "dump.ndjson"]
+    assert [s.shown_name for s in staged] == ["dump.ndjson", "survey.csv", "dump.ndjson"]
+    originals = project.root / ORIGINALS_DIR
+    for item, content in zip(staged, [reddit_dump(), SURVEY, reddit_dump(2)], strict=True):
+        assert item.path.parent.parent == originals, "one folder per content hash"
+        assert item.path.parent.name == hashlib.sha256(content).hexdigest()
+        assert item.path.read_bytes() == content and item.path.stat().st_size == item.size
+        assert stat.S_IMODE(item.path.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE(item.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(originals.stat().st_mode) == 0o700, "as private as the store"
+    assert not (project.cache_dir / "uploads").exists(), "originals are not derived data"
     assert [s.format for s in staged] == ["reddit-dump", "csv", "reddit-dump"]
     assert staged[0].note == "reddit-dump" and not staged[0].needs_mapping
 
 
-def test_each_stage_gets_its_own_folder(session: ImportSession) -> None:
+def test_the_same_file_is_kept_once_and_stays_after_the_import(
+    session: ImportSession, project: Project
+) -> None:
     first = session.stage([("a.ndjson", reddit_dump())])
     second = session.stage([("a.ndjson", reddit_dump())])
-    assert first[0].path.parent != second[0].path.parent
-    assert session.staged == second
+    assert first[0].path == second[0].path and session.staged == second
+    outcome = session.run()
+    assert outcome.ok, outcome.error
+    assert second[0].path.is_file(), "the original is the import's provenance"
+    [logged] = project.store.imports()["file"].tolist()[-1:]
+    assert Path(logged) == second[0].path
 
 
 @pytest.mark.parametrize("name", ["", "...", "..", "/", ".hidden.json", "a\x00b.json"])
@@ -117,7 +133,7 @@ def test_empty_upload_is_refused_and_nothing_is_written(
     with pytest.raises(WorkbenchError, match=r"empty\.ndjson: is empty \(0 bytes\)"):
         session.stage([("good.ndjson", reddit_dump()), ("empty.ndjson", b"")])
     assert session.staged == [], "a failed upload must not leave older files ready to import"
-    assert not list((project.cache_dir / "uploads").rglob("good.ndjson"))
+    assert not list((project.root / ORIGINALS_DIR).rglob("good.ndjson"))
 
 
 def test_import_uploads_reports_an_empty_file_as_error(session: ImportSession) -> None:
@@ -183,6 +199,7 @@ def test_import_summarises_each_file(session: ImportSession, project: Project) -
             "duplicate": 0,
             "gaps": 0,
             "skipped": 0,
+            "non_substantive": 0,
         }
     ]
     assert list(outcome.summary[0]) == list(SUMMARY_KEYS)
@@ -268,16 +285,19 @@ def test_csv_imports_with_a_mapping(session: ImportSession, project: Project) ->
     assert outcome.summary[0] | {} == {
         "file": "survey.csv",
         "format": "csv",
-        "rows": 2,
-        "new": 2,
+        "rows": 3,
+        "new": 3,
         "updated": 0,
         "duplicate": 0,
         "gaps": 0,
-        "skipped": 1,
+        "skipped": 0,
+        "non_substantive": 1,  # "N/A" is kept, and counted
     }
     assert outcome.preview["created_at"].iloc[0].day == 25
     assert "Ann_Example" not in outcome.preview.to_string()
-    assert project.comments(private=True)["author"].tolist() == ["Ann_Example", "bob_example"]
+    assert project.comments(private=True)["author"].tolist() == [
+        "Ann_Example", "bob_example", "CaraInvented",
+    ]  # fmt: skip
 
 
 def test_mapping_without_text_column_is_none() -> None:
@@ -296,7 +316,7 @@ def test_date_order_is_inferred_from_the_column(session: ImportSession) -> None:
     session.stage([("survey.csv", SURVEY)])
     outcome = session.run(mapping=session.mapping("Answer", time="Submitted"))
     assert outcome.ok, outcome.error
-    assert outcome.preview["created_at"].dt.day.tolist() == [25, 26]
+    assert outcome.preview["created_at"].dt.day.tolist() == [25, 26, 26]
 
 
 def test_contradicting_date_with_strict_names_row_and_leaves_project_unchanged(
@@ -323,6 +343,7 @@ def test_contradicting_date_without_strict_keeps_the_row_without_a_time(
     assert outcome.preview["created_at"].isna().all()
     stored = project.comments().sort_values("text")
     assert [json.loads(a)["Submitted"] for a in stored["attributes"]] == [
+        "26/11/2026 10:00",  # "N/A": kept, a non-substantive answer
         "26/11/2026 09:30",
         "25/11/2026 14:05",
     ]

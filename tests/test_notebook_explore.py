@@ -68,6 +68,11 @@ def test_explore_notebook_runs(
         o for o in outputs_of(notebook, "cluster-table") if o.output_type == "execute_result"
     ]
     assert "outliers" in table.data["text/plain"] and "parking" in table.data["text/html"]
+    assert "a typical comment" in table.data["text/html"], "plain column names"
+    noise = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+             if o.output_type == "stream" and o.get("name") == "stderr"]
+    assert noise == [], "no library progress noise in the notebook"
+    assert notebook.cells[-1].cell_type == "markdown" and "next" in notebook.cells[-1].source
 
     with Project.open(project_folder) as project:
         assert len(project.store.runs()) == 1  # the stored run was reused

@@ -145,4 +145,14 @@ def test_import_notebook_runs(kernel_specs: KernelSpecManager, project_folder: P
     assert any(model["model_name"] == "FileUploadModel" for model in state.values())
 
     [stats] = [o for o in outputs_of(notebook, "stats") if o.output_type == "execute_result"]
-    assert "'comments':" in stats.data["text/plain"]
+    said = stats.data["text/markdown"]
+    assert said.startswith("The project “") and " comment" in said, "sentences, not a dict"
+    assert "{" not in said and "schema_version" not in said
+
+    # The guided start: the view says which project is open, and no library noise.
+    state_text = json.dumps(state)
+    assert "is open (folder" in state_text
+    noise = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+             if o.output_type == "stream" and o.get("name") == "stderr"]
+    assert noise == [], noise
+    assert notebook.cells[-1].cell_type == "markdown" and "next" in notebook.cells[-1].source

@@ -225,3 +225,23 @@ def test_an_import_labels_as_it_reads(always_parallel: None, multilingual_dump: 
         assert project.detect_languages() == 600, "the pass after an import labels the rest"
         later = project.comments(private=True).set_index("comment_id")["lang"]
     assert later.sort_index().equals(labelled.sort_index())
+
+
+def test_the_reader_flags_non_substantive_answers_in_both_paths(
+        data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from workbench.substance import NON_SUBSTANTIVE, SubstanceRule
+
+    lines = [orjson.dumps({"id": f"c{i}", "link_id": "t3_x", "parent_id": "t3_x", "author": "a",
+                         "created_utc": 1700000000 + i, "subreddit": "r",
+                         "body": text}).decode() for i, text in enumerate(
+        ["N/A", "A real answer about waiting times", "-", "did not answer.", "👍"])]
+    dump = tmp_path / "dump.ndjson"
+    dump.write_text("\n".join(lines) + "\n")
+    rule = SubstanceRule(["n/a", "did not answer"], min_chars=2)
+    found = {}
+    for threshold in (0, 10**12):  # the reader process, then in-process
+        monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", threshold)
+        _, batches = pipeline.produce_batches(dump, "reddit-dump", None, 2, substance=rule)
+        found[threshold] = sorted(ref for _c, b in batches for reason, ref in b.flagged
+                                  if reason == NON_SUBSTANTIVE)  # fmt: skip
+    assert found[0] == found[10**12] == ["reddit:t1_c0", "reddit:t1_c2", "reddit:t1_c3"]

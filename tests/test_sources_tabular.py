@@ -33,12 +33,12 @@ def test_care_opinion_loads_every_row_with_codes(care_opinion: Path) -> None:
         reference = list(csv.DictReader(handle))
     assert len(reference) == 1977
     assert "feedback" in reference[0]  # the text column is called 'feedback'
-    fillers = sum(is_filler(r["feedback"]) for r in reference)
+    empty = sum(not r["feedback"].strip() for r in reference)
     mapping = ColumnMapping(text_column="feedback", id_column="row_index")
     frame = sources.read(care_opinion, mapping=mapping)
     assert frame.attrs["format"] == "csv"
-    assert len(frame) == 1977 - fillers
-    assert len(frame.attrs["skipped"]) == fillers
+    assert len(frame) == 1977 - empty, "filler answers are kept (the project flags them)"
+    assert len(frame.attrs["skipped"]) == empty
     assert frame["comment_id"].is_unique
     assert set(frame["platform"]) == {"csv"}
     assert set(frame["thread_id"]) == {"csv:file:care_opinion_co"}
@@ -96,19 +96,19 @@ SURVEY = ColumnMapping(
 
 def test_bom_crlf_mixed_dates_fillers_and_duplicates(data_dir: Path) -> None:
     frame = sources.read(data_dir / "csv" / "survey_bom_crlf.csv", mapping=SURVEY)
-    assert frame["comment_id"].tolist() == ["csv:R-001", "csv:R-002", "csv:R-005", "csv:R-007",
-                                            "csv:R-009"]  # fmt: skip
-    # rows as a spreadsheet numbers them; R-002 has an embedded CRLF, so lines shift by one
-    assert frame.attrs["skipped"] == [
-        ("filler", "row 4 (line 5)"),
-        ("filler", "row 5 (line 6)"),
-        ("filler", "row 7 (line 8)"),
-        ("duplicate", "row 9 (line 10) (same as row 2)"),
-    ]
+    assert frame["comment_id"].tolist() == [
+        "csv:R-001", "csv:R-002", "csv:R-003", "csv:R-004", "csv:R-005", "csv:R-006",
+        "csv:R-007", "csv:R-009",
+    ]  # fmt: skip
+    # filler answers (N/A, none., -) are kept: the project flags them as non-substantive.
+    # Rows as a spreadsheet numbers them; R-002 has an embedded CRLF, so lines shift by one
+    assert frame.attrs["skipped"] == [("duplicate", "row 9 (line 10) (same as row 2)")]
+    assert all(is_filler(t) for t in frame.set_index("comment_id").loc[
+        ["csv:R-003", "csv:R-004", "csv:R-006"], "text"])  # fmt: skip
     rows = frame.set_index("comment_id")
     assert rows.loc["csv:R-002", "text"] == 'Waited four hours\nin the corridor, "no chairs"'
     assert rows.loc["csv:R-007", "text"] == "Café staff were lovely 😀"
-    times = {cid: t.timestamp() for cid, t in rows["created_at"].items()}
+    times = {cid: t.timestamp() for cid, t in rows["created_at"].dropna().items()}
     assert times["csv:R-001"] == ts("2026-11-25T14:05:00")
     assert times["csv:R-002"] == ts("2026-11-25T14:05:00")  # 25/11/2026 14:05, day first
     assert times["csv:R-005"] == ts("2026-11-26T00:00:00")
@@ -167,15 +167,15 @@ def test_xlsx_written_with_openpyxl(tmp_path: Path) -> None:
     )
     assert sources.detect(path, mapping=mapping) == "csv"
     frame = sources.read(path, mapping=mapping)
-    assert frame["comment_id"].tolist() == ["csv:101", "csv:103"]
-    assert frame.attrs["skipped"] == [("filler", "row 3")]
-    assert frame["text"].tolist() == ["Clean wards", "Line one\nline two"]
+    assert frame["comment_id"].tolist() == ["csv:101", "csv:102", "csv:103"]
+    assert frame.attrs["skipped"] == []  # "n/a" is kept, a non-substantive answer
+    assert frame["text"].tolist() == ["Clean wards", "n/a", "Line one\nline two"]
     assert frame["created_at"].iloc[0].timestamp() == ts("2026-11-25T14:05:00")
-    assert frame["created_at"].iloc[1].timestamp() == ts("2026-11-25T12:00:00")
+    assert frame["created_at"].iloc[2].timestamp() == ts("2026-11-25T12:00:00")
     assert json.loads(frame["attributes"].iloc[0]) == {"Score": "4"}
-    assert json.loads(frame["attributes"].iloc[1]) == {"Score": "3.5", "Note": "serial date"}
+    assert json.loads(frame["attributes"].iloc[2]) == {"Score": "3.5", "Note": "serial date"}
     by_index = sources.read(path, mapping=ColumnMapping("Comment", sheet=1))
-    assert len(by_index) == 2
+    assert len(by_index) == 3
     with pytest.raises(MappingError, match=r"no sheet 'Answers'.*'Intro', 'Responses'"):
         sources.read(path, mapping=ColumnMapping("Comment", sheet="Answers"))
 
@@ -359,4 +359,4 @@ def test_streams_in_batches(data_dir: Path) -> None:
     )
     sizes = [len(columns["comment_id"]) for columns, _ in batches]
     assert name == "csv"
-    assert sizes == [2, 2, 1, 0] or sizes == [2, 2, 1]
+    assert sizes == [2, 2, 2, 2, 0] or sizes == [2, 2, 2, 2]  # fillers are kept

@@ -75,7 +75,7 @@ def test_the_map_has_one_trace_per_cluster(view: ExploreView) -> None:
     table = session.cluster_table()
     assert sorted(view.trace_clusters) == sorted(table["cluster"])
     assert len(view.figure.data) == len(table)
-    assert {trace.type for trace in view.figure.data} == {"scattergl"}
+    assert {trace.type for trace in view.figure.data} == {"scatter"}  # SVG: a small map
     outliers = view.figure.data[trace_of(view, -1)]
     assert outliers.marker.color == OUTLIER_COLOR and outliers.name == "-1: outliers"
     colours = {t.marker.color for t in view.figure.data if t is not outliers}

@@ -90,11 +90,12 @@ def test_the_view_is_one_displayable_widget(view: ImportView) -> None:
 
 def test_upload_then_import_shows_counts_and_preview(view: ImportView, project: Project) -> None:
     view.upload.value = upload(("export.ndjson", dump(1, 4)))
-    assert "export.ndjson" in view.files.value and "reddit-dump" in view.files.value
+    assert "export.ndjson" in view.files.value and "Reddit dump" in view.files.value
     view.import_button.click()
     assert not banner_visible(view)
     summary = view.summary.value
-    assert "<table" in summary and "export.ndjson" in summary and "reddit-dump" in summary
+    assert "<table" in summary and "export.ndjson" in summary and "Reddit dump" in summary
+    assert "reddit-dump" not in summary and "records read" in summary, "plain words"
     assert "<td style='padding:2px 8px;text-align:right'>4</td>" in summary
     html = preview_html(view)
     assert html.count("</tr>") == 1 + 3, "header plus preview_rows rows"

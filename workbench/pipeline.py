@@ -33,6 +33,7 @@ from typing import BinaryIO
 
 from workbench.language import label_columns
 from workbench.sources import Batch, ColumnMapping, iter_batches
+from workbench.substance import SubstanceRule
 
 #: Files at least this large (bytes, as stored) are read in a worker process.
 PARALLEL_MIN_BYTES = 16 * 2**20
@@ -77,12 +78,15 @@ def read_batches(
     batch_size: int,
     *,
     detect_language: bool = True,
+    substance: SubstanceRule | None = None,
 ) -> tuple[str, Batches]:
     """Finished column batches of one file, read (and labelled) in this process."""
     name, batches = iter_batches(path, format, mapping=mapping, batch_size=batch_size)
 
     def labelled() -> Iterator[tuple[dict[str, list], Batch, int]]:
         for columns, batch in batches:
+            if substance is not None:
+                batch.flagged.extend(substance.flag(columns))
             yield columns, batch, label_columns(columns) if detect_language else 0
 
     return name, Batches(labelled())
@@ -182,12 +186,14 @@ def worker_main() -> None:
     message = _receive(stdin)  # type: ignore[arg-type]
     if message is None:
         return
-    path, format, mapping, batch_size, detect_language = message[1]  # type: ignore[misc]
+    path, format, mapping, batch_size, detect_language, substance = message[1]  # type: ignore[misc]
     requests = _Requests(stdin.fileno())
     try:
         name, batches = iter_batches(path, format, mapping=mapping, batch_size=batch_size)
         _send(out, _FORMAT, name)
         for columns, batch in batches:
+            if substance is not None:
+                batch.flagged.extend(substance.flag(columns))
             done, labelled = 0, 0
             if detect_language:
                 done, labelled = label_until_awaited(columns, requests.awaited)
@@ -215,6 +221,7 @@ def produce_batches(
     batch_size: int,
     *,
     detect_language: bool = True,
+    substance: SubstanceRule | None = None,
 ) -> tuple[str, Batches]:
     """Finished column batches of one file, read where it is fastest.
 
@@ -224,6 +231,9 @@ def produce_batches(
         Label the language of rows whose loader gave none (``lang`` becomes a
         code, or ``"und"`` for a text too short to tell; deleted rows stay
         ``None``), as the project setting ``detect_language`` asks.
+    substance : SubstanceRule, optional
+        Add each batch's non-substantive answers to its ``flagged`` rows (in the
+        reader, beside the storing process).
 
     Returns
     -------
@@ -235,7 +245,8 @@ def produce_batches(
         Its ``languages_labelled`` counts the rows labelled so far.
     """
     if not _use_worker(path):
-        return read_batches(path, format, mapping, batch_size, detect_language=detect_language)
+        return read_batches(path, format, mapping, batch_size, detect_language=detect_language,
+                            substance=substance)  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "workbench.pipeline"],
         stdin=subprocess.PIPE,
@@ -243,7 +254,7 @@ def produce_batches(
     )
     assert process.stdin is not None and process.stdout is not None
     requests, stream = process.stdin, process.stdout
-    _send(requests, _ARGS, (path, format, mapping, batch_size, detect_language))
+    _send(requests, _ARGS, (path, format, mapping, batch_size, detect_language, substance))
     if not detect_language:
         requests.close()
 

@@ -4,6 +4,9 @@ A pseudonym is an HMAC-SHA256 of the platform and the case-folded handle under t
 project's secret key, so the same person gets the same pseudonym across imports of
 one project, different pseudonyms in projects with different keys, and nobody
 holding only published material can recover or confirm a handle.
+
+:class:`MentionMasker` does the same for handles *inside* texts: what a notebook
+shows names known authors by their pseudonyms, while the store keeps the raw text.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
+from collections.abc import Iterable
+from typing import Any
 
 KEY_BYTES = 32
 PSEUDONYM_CHARS = 12  # 60 bits: ~1e-6 chance of any collision among 1M authors
@@ -67,3 +73,64 @@ class Pseudonymizer:
             self.pseudonym(platform, author)
             for platform, author in zip(platforms, authors, strict=True)
         ]
+
+
+#: An @mention: ``@handle`` (Mastodon's ``@handle@server`` and Reddit's ``u/handle`` too).
+_MENTION = re.compile(
+    r"(?<![\w@/])(?:@|/?u/)([A-Za-z0-9_][\w.-]*?)(@[\w-]+(?:\.[\w-]+)+)?(?=[^\w]|$)"
+)
+
+
+class MentionMasker:
+    """Replace mentions of known handles with their pseudonyms, for what is displayed.
+
+    The private store keeps every text as written; a masker changes only what a
+    notebook shows. Mentions of handles the project does not know (a service's own
+    account that never posted, say) stay as written: they name nobody in the data.
+
+    Parameters
+    ----------
+    handles : mapping of str to str
+        Case-folded handle (without ``@``) to pseudonym. Empty: texts are left as
+        they are (the project setting ``show_raw_text``).
+
+    Examples
+    --------
+    >>> masker = MentionMasker({"tired_mum_of_4": "anon_abc"})
+    >>> masker.mask("@Tired_Mum_of_4 agreed, and u/tired_mum_of_4 too; @nhs_trust no")
+    '@anon_abc agreed, and @anon_abc too; @nhs_trust no'
+    """
+
+    def __init__(self, handles: dict[str, str]) -> None:
+        self._handles = dict(handles)
+
+    @classmethod
+    def from_authors(cls, authors: Iterable[Any], pseudonyms: Iterable[Any]) -> MentionMasker:
+        """A masker for raw ``authors`` and their ``pseudonyms`` (aligned columns)."""
+        handles: dict[str, str] = {}
+        for author, pseudonym in zip(authors, pseudonyms, strict=True):
+            if isinstance(author, str) and isinstance(pseudonym, str):
+                handle = author.strip().lstrip("@").split("@", 1)[0].casefold()
+                if handle:
+                    handles.setdefault(handle, pseudonym)
+        return cls(handles)
+
+    @property
+    def active(self) -> bool:
+        """Whether any mention can be replaced."""
+        return bool(self._handles)
+
+    def mask(self, text: Any) -> Any:
+        """``text`` with every mention of a known handle replaced (non-strings unchanged)."""
+        if not self._handles or not isinstance(text, str) or ("@" not in text and "u/" not in text):
+            return text
+
+        def swap(match: re.Match[str]) -> str:
+            found = self._handles.get(match.group(1).casefold())
+            return match.group(0) if found is None else f"@{found}"
+
+        return _MENTION.sub(swap, text)
+
+    def mask_all(self, texts: Iterable[Any]) -> list[Any]:
+        """:meth:`mask` of every text."""
+        return [self.mask(text) for text in texts]

@@ -27,9 +27,12 @@ from workbench import settings as settings_module
 from workbench.errors import ProjectError, WorkbenchError
 from workbench.gcpause import collector_paused
 from workbench.pipeline import produce_batches
-from workbench.privacy import KEY_BYTES, Pseudonymizer, new_key
+from workbench.privacy import KEY_BYTES, MentionMasker, Pseudonymizer, new_key
 from workbench.sources import LOADERS, ColumnMapping
 from workbench.store import Store, open_store
+from workbench.substance import NON_SUBSTANTIVE, SubstanceRule
+
+__all__ = ["NON_SUBSTANTIVE", "Project"]
 
 KEY_FILE = ".pseudonym-key"
 CACHE_DIR = "cache"
@@ -271,6 +274,7 @@ class Project:
         name, batches = produce_batches(
             path, format, mapping, int(self.settings["batch_size"]),
             detect_language=bool(self.settings["detect_language"]),
+            substance=self.substance_rule(),
         )  # fmt: skip
         # Hashing runs beside the import: hashlib releases the GIL on large blocks.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-sha") as pool:
@@ -321,6 +325,25 @@ class Project:
             after = rows[-1][0]
             done += len(rows)
         return done
+
+    # -- what is shown --------------------------------------------------------------
+
+    def substance_rule(self) -> SubstanceRule:
+        """The project's rule for non-substantive answers (its settings)."""
+        return SubstanceRule.from_settings(self.settings)
+
+    def mention_masker(self) -> MentionMasker:
+        """Replaces @mentions of the project's authors by their pseudonyms, for display.
+
+        With the setting ``show_raw_text`` on, the masker leaves texts as written. The
+        store always keeps the raw text; this only changes what is shown.
+        """
+        if self.settings.get("show_raw_text"):
+            return MentionMasker({})
+        authors = self.store.comments(private=True).loc[
+            :, ["platform", "author", "author_pseudonym"]
+        ].dropna()  # fmt: skip
+        return MentionMasker.from_authors(authors["author"], authors["author_pseudonym"])
 
     # -- reading --------------------------------------------------------------------
 

@@ -80,13 +80,49 @@ SETTINGS: tuple[Setting, ...] = (
         "Comments over the model's token limit: chunk (embed windows, average them) "
         "or truncate.",
     ),
+    Setting(
+        "non_substantive_answers",
+        list,
+        [
+            "did not answer", "didn't answer", "no answer", "not answered", "no response",
+            "n/a", "na", "n.a", "none", "nothing", "nil", "null", "nan", "no comment",
+            "no comments", "nothing to add", "nothing to say", "nothing else",
+            "not applicable", "prefer not to say", "x",
+        ],
+        "Answers that say nothing (compared ignoring case, spacing and trailing full "
+        "stops): kept in the project, left out of clustering and counted. A list in "
+        "workbench.yaml; comma-separated in WORKBENCH_NON_SUBSTANTIVE_ANSWERS.",
+    ),
+    Setting(
+        "non_substantive_min_chars",
+        int,
+        2,
+        "Short-text rule: an answer with fewer letters or digits than this, and no emoji (\"-\", "
+        "\".\", \"?\") is non-substantive too; 0 turns the rule off.",
+    ),
+    Setting(
+        "cluster_non_substantive",
+        bool,
+        False,
+        "Include non-substantive answers when clustering (they are left out by default).",
+    ),
+    Setting(
+        "show_raw_text",
+        bool,
+        False,
+        "Show comment text as written, @mentions of known authors included, for those "
+        "entitled to see raw handles; by default mentions of authors the project knows "
+        "are shown as their pseudonyms.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 def _coerce(setting: Setting, value: Any, origin: str) -> Any:
-    if isinstance(value, setting.type) and not (setting.type is int and isinstance(value, bool)):
+    if isinstance(value, setting.type) and setting.type is not list and not (
+        setting.type is int and isinstance(value, bool)
+    ):
         return value
     if isinstance(value, str):
         text = value.strip()
@@ -108,6 +144,16 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
                 pass
         if setting.type is str:
             return text
+        if setting.type is list:
+            return [part.strip() for part in text.split(",") if part.strip()]
+    if setting.type is list and isinstance(value, tuple | set | frozenset):
+        value = list(value)
+    if setting.type is list and isinstance(value, list):
+        # YAML reads a bare `no`, `yes`, `none` or `1` as a boolean, null or number: an
+        # answer list means the words.
+        words = {True: "yes", False: "no", None: "none"}
+        if all(isinstance(v, str | int | float) or v is None for v in value):
+            return [words[v] if v is None or isinstance(v, bool) else str(v) for v in value]
     raise SettingsError(
         f"{origin}: setting {setting.name!r} should be {setting.type.__name__}, got {value!r}"
     )

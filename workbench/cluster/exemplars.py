@@ -57,6 +57,7 @@ def representatives(
     labels: np.ndarray,
     texts: Sequence[str] | None = None,
     k: int = 5,
+    prefer: Sequence[bool] | None = None,
 ) -> dict[int, list[int]]:
     """Return, per label, the rows closest (cosine) to the label's mean embedding.
 
@@ -73,6 +74,10 @@ def representatives(
         chosen is skipped, so reposts and copy-pasted replies are shown once.
     k : int, default=5
         Most representatives per label; must be >= 1.
+    prefer : sequence of bool, optional
+        Rows worth showing first (comments that say something, not
+        ``"@RiversideCHT this"``): the most central preferred rows come first, then,
+        only if a label has fewer than ``k``, the most central of the others.
 
     Returns
     -------
@@ -98,6 +103,11 @@ def representatives(
         raise ClusterError(
             f"texts ({len(texts)}) and labels ({len(labels)}) must have the same length"
         )
+    if prefer is not None and len(prefer) != len(labels):
+        raise ClusterError(
+            f"prefer ({len(prefer)}) and labels ({len(labels)}) must have the same length"
+        )
+    preferred = None if prefer is None else np.asarray(prefer, dtype=bool)
 
     result: dict[int, list[int]] = {}
     for label, rows in _groups(labels):
@@ -108,6 +118,8 @@ def representatives(
         similarity = (members @ centre.astype(members.dtype)) / norms
         # rows are ascending within a group, so a stable sort breaks ties by row index.
         ranked = rows[np.argsort(-similarity, kind="stable")]
+        if preferred is not None:  # stable: centrality order within each group
+            ranked = ranked[np.argsort(~preferred[ranked], kind="stable")]
         if texts is None:
             result[label] = [int(row) for row in ranked[:k]]
         else:

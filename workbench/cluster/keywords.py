@@ -36,6 +36,13 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 
+#: Scripts that do not separate words by spaces (Chinese, Japanese kana, Korean
+#: Hangul is spaced but its runs are kept whole): runs of these become character
+#: bigrams, the usual tokenisation for CJK search, so a Chinese sentence is not one
+#: "word".
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK_PUNCT = re.compile(r"[\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]")
+
 _EMPTY_VOCABULARY = ("empty vocabulary", "no terms remain")
 
 
@@ -171,8 +178,29 @@ def _class_documents(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarr
             raise ClusterError(
                 f"texts[{bad}] ({values[bad]!r}) must be a string; replace missing texts with ''"
             ) from None
-        documents.append(_NOISE.sub(" ", joined.lower()))
+        documents.append(split_cjk(_NOISE.sub(" ", joined.lower())))
     return classes, documents
+
+
+def split_cjk(text: str) -> str:
+    """Write runs of Chinese or Japanese characters as spaced character bigrams.
+
+    Examples
+    --------
+    >>> split_cjk("停车太贵了 parking")
+    '停车 车太 太贵 贵了 parking'
+    >>> split_cjk("好")  # one character, like one letter, is not counted
+    '好'
+    """
+    text = _CJK_PUNCT.sub(" ", text)
+
+    def bigrams(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if len(run) == 1:
+            return f" {run} "
+        return " " + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + " "
+
+    return " ".join(_CJK_RUN.sub(bigrams, text).split()) if _CJK_RUN.search(text) else text
 
 
 def _check_ngram_range(ngram_range: tuple[int, int]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -106,8 +107,11 @@ def label_clusters(
 ) -> list[dict[str, Any]]:
     """Size, c-TF-IDF keywords and exemplar comment ids of every label (-1 included)."""
     keywords = class_tfidf_keywords(embeddings.texts, labels, top_n=params["keywords"])
+    from workbench.substance import is_substantive_exemplar
+
     chosen = representatives(embeddings.vectors, labels, embeddings.texts,
-                             k=params["exemplars"])
+                             k=params["exemplars"],
+                             prefer=[is_substantive_exemplar(t) for t in embeddings.texts])
     sizes = pd.Series(labels).value_counts()
     ids = embeddings.comment_ids
     return [
@@ -128,6 +132,8 @@ def cluster_comments(
     *,
     encoder: SentenceEncoder | None = None,
     progress: bool = False,
+    on_step: Callable[[str], None] | None = None,
+    include_non_substantive: bool | None = None,
 ) -> ClusterRun:
     """Embed (through the cache), reduce, cluster and label a project's comments.
 
@@ -141,21 +147,44 @@ def cluster_comments(
         Embedding configuration; the project's settings by default.
     progress : bool, default False
         Show the embedding progress bar.
+    on_step : callable, optional
+        Called with a sentence as each step starts (``"Embedding 900 comments"``), for
+        a progress line in a notebook.
+    include_non_substantive : bool, optional
+        Cluster non-substantive answers too (:mod:`workbench.substance`); by default
+        the project's ``cluster_non_substantive`` setting (off). Left out, they are
+        counted in the run's parameters as ``non_substantive.left_out``.
     """
+    def step_to(words: str) -> None:
+        if on_step is not None:
+            on_step(words)
+
     params = params or ClusterParams()
     started = time.perf_counter()
     frame = project.comments()
     rows, texts = embeddable(frame)
+    if include_non_substantive is None:
+        include_non_substantive = bool(project.settings.get("cluster_non_substantive"))
+    left_out = 0
+    if not include_non_substantive:
+        keep = np.array([not f for f in project.substance_rule().mask(texts)], dtype=bool)
+        left_out = int((~keep).sum())
+        rows = rows.loc[keep].reset_index(drop=True)
+        texts = [t for t, k in zip(texts, keep, strict=True) if k]
     resolved = params.resolve(len(texts))  # bad parameters are refused before embedding
+    step_to(f"Embedding {len(texts):,} comments (only new texts are computed)")
     embeddings = embed_rows(project, rows, texts, skipped=len(frame) - len(texts),
                             encoder=encoder, progress=progress)
     timings: dict[str, float] = {"embed": embeddings.report.seconds}
+    resolved["non_substantive"] = {"included": include_non_substantive, "left_out": left_out}
     resolved["embedding"] = {"model": embeddings.report.model_name,
                              "long_texts": embeddings.report.long_texts}
     digest = input_hash(embeddings)
+    step_to("Placing the comments on the map (the slowest step; reused when nothing changed)")
     reduction = reduce(embeddings.vectors, digest, resolved, project.cache_dir / "reductions")
     timings.update(reduction.timings)
     step = time.perf_counter()
+    step_to("Grouping the comments into clusters")
     labels, probabilities = density_clusters(
         reduction.points,
         resolved["min_cluster_size"],
@@ -164,6 +193,7 @@ def cluster_comments(
     )
     timings["cluster"] = round(time.perf_counter() - step, 3)
     step = time.perf_counter()
+    step_to("Finding each cluster's keywords and typical comments")
     clusters = label_clusters(embeddings, labels, resolved)
     timings["label"] = round(time.perf_counter() - step, 3)
     record = {

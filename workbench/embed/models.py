@@ -95,8 +95,12 @@ def load_sentence_transformer(ref: ModelRef, device: str):
     """Load the model with sentence-transformers (imported here: it pulls in torch)."""
     if ref.local:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # "Loading weights 103/103" says nothing to a researcher; the embedding bar stays.
+    transformers_logging.disable_progress_bar()
     try:
         return SentenceTransformer(ref.location, device=device, local_files_only=ref.local)
     except (OSError, ValueError) as exc:

@@ -8,7 +8,13 @@ run to explore (clustering it when it has none).
 from __future__ import annotations
 
 from workbench.explore.filters import ExploreError, ExploreFilters
-from workbench.explore.points import POINT_COLUMNS, cluster_label, hover_text, shorten
+from workbench.explore.points import (
+    POINT_COLUMNS,
+    cluster_label,
+    hover_text,
+    readable_clusters,
+    shorten,
+)
 from workbench.explore.session import CLUSTER_COLUMNS, ExploreSession, ensure_run
 
 __all__ = [
@@ -20,5 +26,6 @@ __all__ = [
     "cluster_label",
     "ensure_run",
     "hover_text",
+    "readable_clusters",
     "shorten",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -53,14 +53,17 @@ def shorten(text: str, limit: int = SHORT_CHARS) -> str:
 def hover_text(platform: Any, created_at: Any, pseudonym: Any, text: str) -> str:
     """A point's tooltip, HTML-escaped: platform, time and pseudonym, then wrapped text."""
     when = created_at.strftime("%Y-%m-%d %H:%M") if pd.notna(created_at) else "no date"
-    who = pseudonym if pd.notna(pseudonym) else "unknown author"
+    who = pseudonym if pd.notna(pseudonym) else "deleted or unknown author"
     lines = textwrap.wrap(shorten(text, HOVER_CHARS), HOVER_WIDTH) or ["(no text)"]
     head = html.escape(f"{platform} · {when} · {who}")
     return f"<b>{head}</b><br>" + "<br>".join(html.escape(line) for line in lines)
 
 
 def join_points(
-    members: pd.DataFrame, comments: pd.DataFrame, labels: Mapping[int, str]
+    members: pd.DataFrame,
+    comments: pd.DataFrame,
+    labels: Mapping[int, str],
+    mask: Callable[[str], str] | None = None,
 ) -> pd.DataFrame:
     """Join a run's members with their comments (pseudonyms only): the map's rows.
 
@@ -72,6 +75,9 @@ def join_points(
         A comments frame; members without a comment there are left out.
     labels : mapping of int to str
         The label of every cluster.
+    mask : callable, optional
+        Applied to every text shown (``MentionMasker.mask``: @mentions of the
+        project's authors become their pseudonyms).
 
     Returns
     -------
@@ -84,8 +90,9 @@ def join_points(
     columns = ["comment_id", "platform", "thread_id", "created_at", "author_pseudonym"]
     info = comments.loc[:, columns].reset_index(drop=True)
     info["comment_id"] = info["comment_id"].astype(str)
+    show = mask or (lambda text: text)
     info["text"] = [
-        comment_text(_str(title), _str(text))
+        show(comment_text(_str(title), _str(text)))
         for title, text in zip(comments["title"], comments["text"], strict=True)
     ]
     members = members.astype({"comment_id": str})
@@ -123,3 +130,20 @@ def thread_options(comments: pd.DataFrame, points: pd.DataFrame) -> list[tuple[s
 
 def _str(value: Any) -> str:
     return "" if value is None or pd.isna(value) else str(value)
+
+
+def readable_clusters(table: pd.DataFrame) -> pd.DataFrame:
+    """A cluster table (``ExploreSession.cluster_table()``) for reading: plain columns.
+
+    One row per cluster with ``cluster`` (its label), ``comments``, ``share`` (a
+    percentage), ``shown now`` (what the filters show), ``keywords`` and ``a typical
+    comment`` (the most representative one, shortened).
+    """
+    return pd.DataFrame({
+        "cluster": table["label"],
+        "comments": table["size"],
+        "share": [f"{share:.0%}" for share in table["share"]],
+        "shown now": table["visible"],
+        "keywords": table["keywords"],
+        "a typical comment": [shorten(e[0], 120) if e else "" for e in table["exemplars"]],
+    })  # fmt: skip

@@ -21,7 +21,7 @@ backend, on the first search only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ from workbench.explore.points import (
     shorten,
     thread_options,
 )
+from workbench.explore.strength import SELECT_AT, search_note, strength
 
 if TYPE_CHECKING:
     from workbench.cluster import ClusterParams, ClusterRun
@@ -50,7 +51,10 @@ TABLE_KEYWORDS = 8
 
 
 def ensure_run(
-    project: Project, run_id: int | None = None, params: ClusterParams | None = None
+    project: Project,
+    run_id: int | None = None,
+    params: ClusterParams | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> ClusterRun:
     """Return run ``run_id``, the newest run, or, if the project has none, a new one.
 
@@ -63,11 +67,13 @@ def ensure_run(
     params : ClusterParams, optional
         Parameters for the new run when one has to be made (defaults scale with
         the corpus).
+    on_step : callable, optional
+        Called with a sentence as each clustering step starts.
     """
     from workbench.cluster import cluster_comments, load_run
 
     if run_id is None and project.store.runs().empty:
-        return cluster_comments(project, params, progress=True)
+        return cluster_comments(project, params, on_step=on_step)
     return load_run(project, run_id)
 
 
@@ -105,19 +111,54 @@ class ExploreSession:
         self.selection_source: str | None = None
         self._selected: list[str] = []
         self._index: tuple[dict[str, int], np.ndarray, SentenceEncoder] | None = None
+        self.last_search_note = ""
+        """What the latest search found, in one sentence (see :meth:`search`)."""
         comments = project.comments()
         ids = set(self.run.members["comment_id"].astype(str))
         self._comments = comments.loc[comments["comment_id"].astype(str).isin(ids)]
         self.missing = len(ids) - len(self._comments)
         """Run members whose comment is no longer in the project (left off the map)."""
+        self.not_in_run = _not_in_run(project, comments, ids, self.run.record)
+        """Comments the run would cluster now but does not hold (imported since it)."""
+        self.masker = project.mention_masker()
         self._labels = {
             int(row.cluster): cluster_label(int(row.cluster), row.keywords)
             for row in self.run.clusters.itertuples()
         }
-        self._points = join_points(self.run.members, self._comments, self._labels)
-        self.changed = _changed_since(self.run.members, self._points)
+        self._points = join_points(self.run.members, self._comments, self._labels,
+                                   mask=self.masker.mask)
+        self.changed = _changed_since(self.run.members, self._comments)
         """Run comments whose text was edited since the run (their place reflects the old)."""
         self._threads = thread_options(comments, self._points)
+
+    # -- the run -----------------------------------------------------------------------
+
+    @property
+    def non_substantive(self) -> int:
+        """Non-substantive answers the run left out (``"N/A"``, ``"-"``), as it recorded."""
+        return int((self.run.record["params"].get("non_substantive") or {}).get("left_out", 0))
+
+    def recluster(
+        self, params: ClusterParams | None = None, on_step: Callable[[str], None] | None = None
+    ) -> ExploreSession:
+        """Cluster the project's comments now (a new run) and explore that run instead.
+
+        Parameters
+        ----------
+        params : ClusterParams, optional
+            Clustering parameters; defaults scale with the corpus.
+        on_step : callable, optional
+            Called with a sentence as each step starts (for a progress line).
+
+        Returns
+        -------
+        ExploreSession
+            A new session on the new run (filters and selection start afresh).
+        """
+        from workbench.cluster import cluster_comments
+
+        run = cluster_comments(self.project, params, on_step=on_step)
+        return ExploreSession(self.project, run.run_id)
 
     # -- what there is ---------------------------------------------------------------
 
@@ -317,7 +358,11 @@ class ExploreSession:
         Returns
         -------
         pandas.DataFrame
-            Map rows plus ``similarity`` (cosine, -1 to 1), most similar first.
+            Map rows plus ``similarity`` (cosine, -1 to 1) and ``strength`` (``"strong
+            match"``, ``"partial match"``, ``"weak match"``; see
+            :mod:`workbench.explore.strength`), most similar first. Only strong and
+            partial matches are selected; :attr:`last_search_note` says in one sentence
+            what was found, and when no comment matches well.
 
         Raises
         ------
@@ -343,8 +388,11 @@ class ExploreSession:
         order = np.argsort(-scores, kind="stable")[: int(k)]
         found = shown.iloc[order].reset_index(drop=True)
         found["similarity"] = scores[order].astype(float)
+        found["strength"] = [strength(v) for v in found["similarity"]]
+        self.last_search_note = search_note(query, found["similarity"].tolist())
         if select:
-            self._select(found["comment_id"].tolist(), f"search: {query}")
+            good = found.loc[found["similarity"] >= SELECT_AT, "comment_id"].tolist()
+            self._select(good, f"search: {query}")
         return found
 
     def _search_index(self) -> tuple[dict[str, int], np.ndarray, SentenceEncoder]:
@@ -424,6 +472,11 @@ class ExploreSession:
             parts.append(f"{len(self._selected)} selected ({self.selection_source}{note})")
         else:
             parts.append("nothing selected")
+        if self.not_in_run:
+            parts.append(f"{self.not_in_run} comments imported since are not in this run "
+                         "(re-cluster to include them)")
+        if self.non_substantive:
+            parts.append(f"{self.non_substantive} non-substantive answers left out")
         if self.missing:
             parts.append(f"{self.missing} run comments no longer in the project")
         if self.changed:
@@ -453,13 +506,31 @@ class ExploreSession:
         return number
 
 
-def _changed_since(members: pd.DataFrame, points: pd.DataFrame) -> int:
-    """How many map comments now have another text than the one clustered."""
+def _not_in_run(
+    project: Project, comments: pd.DataFrame, ids: set[str], record: dict[str, Any]
+) -> int:
+    """How many comments a run made now would hold that ``ids`` (the run's) lacks."""
+    from workbench.embed import embeddable
+
+    rows, texts = embeddable(comments)
+    if not (record.get("params", {}).get("non_substantive") or {}).get("included", False):
+        keep = [not flag for flag in project.substance_rule().mask(texts)]
+        rows = rows.loc[keep]
+    return int((~rows["comment_id"].astype(str).isin(ids)).sum())
+
+
+def _changed_since(members: pd.DataFrame, comments: pd.DataFrame) -> int:
+    """How many map comments now have another text than the one clustered (raw texts)."""
+    from workbench.embed import comment_text
     from workbench.embed.texts import text_keys
 
     if "text_key" not in members or members["text_key"].isna().all():
         return 0
     then = dict(zip(members["comment_id"].astype(str), members["text_key"], strict=True))
-    now = text_keys(points["text"].tolist())
-    return sum(1 for c, key in zip(points["comment_id"], now, strict=True)
+    texts = [
+        comment_text(None if pd.isna(t) else str(t), None if pd.isna(x) else str(x))
+        for t, x in zip(comments["title"], comments["text"], strict=True)
+    ]
+    now = text_keys(texts)
+    return sum(1 for c, key in zip(comments["comment_id"].astype(str), now, strict=True)
                if then.get(c) is not None and bytes(then[c]) != key)

@@ -217,12 +217,72 @@ def read_sample(path: Path) -> Sample:
     return Sample(path=path, head=head, first_line=first_line.strip())
 
 
+#: A line longer than this is read as "one long line": the location names the record.
+_LONG_LINE = 500
+
+
 def _json_error_location(text: bytes | str, pos: int) -> str:
+    """Where a JSON error is, in words: the line, or in a one-line file the record.
+
+    A JSON export is often one very long line, where "line 1, column 282016" helps
+    nobody; there the location names the record being read (``"$[0].data.children[12]"``)
+    and how far into the file it is.
+    """
     if isinstance(text, str):
         text = text.encode("utf-8", errors="replace")
     line = text.count(b"\n", 0, pos) + 1
     column = pos - (text.rfind(b"\n", 0, pos) + 1) + 1
-    return f"line {line}, column {column}"
+    if column <= _LONG_LINE:
+        return f"line {line}, column {column}"
+    path = json_path_at(text, pos)
+    share = f"{pos / max(len(text), 1):.0%}"
+    return f"record {path} (line {line}, about {share} of the way through the file)"
+
+
+def json_path_at(text: bytes, pos: int) -> str:
+    """The JSON path of the value being read at byte ``pos`` (``"$[0].data.children[3]"``).
+
+    Examples
+    --------
+    >>> json_path_at(b'[{"a": 1}, {"b": [1, 2, {"c": tru', 30)
+    '$[1].b[2].c'
+    """
+    stack: list[list] = []  # [kind, index or key, expecting a key]
+    in_string = escaped = False
+    start = 0
+    for i in range(min(pos, len(text))):
+        c = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == 0x5C:  # backslash
+                escaped = True
+            elif c == 0x22:  # closing quote
+                in_string = False
+                if stack and stack[-1][0] == "obj" and stack[-1][2]:
+                    stack[-1][1] = text[start:i].decode("utf-8", errors="replace")
+                    stack[-1][2] = False
+            continue
+        if c == 0x22:
+            in_string, start = True, i + 1
+        elif c == 0x7B:  # {
+            stack.append(["obj", None, True])
+        elif c == 0x5B:  # [
+            stack.append(["arr", 0, False])
+        elif c in (0x7D, 0x5D) and stack:  # } ]
+            stack.pop()
+        elif c == 0x2C and stack:  # ,
+            if stack[-1][0] == "arr":
+                stack[-1][1] += 1
+            else:
+                stack[-1][2] = True
+    parts = ["$"]
+    for kind, where, _ in stack:
+        if kind == "arr":
+            parts.append(f"[{where}]")
+        elif where is not None:
+            parts.append(f".{where}" if str(where).isidentifier() else f"[{where!r}]")
+    return "".join(parts)
 
 
 def parse_json(data: bytes | str, path: Path, *, record: str | None = None) -> Any:

@@ -7,7 +7,9 @@ author, thread and parent are optional; every other column is kept in
 
 Decisions: rows are numbered as a spreadsheet shows them (header = row 1; messages
 add the physical line where embedded newlines make it differ). Empty rows are
-ignored; *filler* answers (:func:`is_filler`) are skipped as ``("filler", "row N")``.
+ignored; an empty text cell is skipped as ``("empty", "row N")``. *Filler* answers
+(``"N/A"``, ``"-"``, :func:`is_filler`) are kept: the project flags them as
+non-substantive (:mod:`workbench.substance`) and leaves them out of clustering.
 With an id column, ``comment_id`` is ``"<platform>:<id>"``; a repeated id on an
 identical row is skipped as ``("duplicate", "row N (same as row M)")``, on a
 different row it is an error naming both. Without one, the id hashes (thread,
@@ -479,8 +481,8 @@ class TableLoader:
             if excel:  # workbook cells are numbers, dates...: text for all but the time
                 cells = [c if i == mi != ti else cell_text(c) for i, c in enumerate(cells)]
             text = cells[ti]
-            if is_filler(text):
-                batch.skipped.append(("filler", ref))
+            if not str(text).strip():  # filler answers are kept (the project flags them)
+                batch.skipped.append(("empty", ref))
                 continue
             created, kept_time = None, None
             if mi is not None:

@@ -1,11 +1,14 @@
 """The explore widget: a cluster map to filter, select, search and queue comments from.
 
 A thin view over :class:`~workbench.explore.ExploreSession`: it draws the session's
-visible points as a plotly map (one ``Scattergl`` trace per cluster, outliers grey,
-the comment in the tooltip), lists the clusters, and forwards clicks, box / lasso
-selections, searches and filter changes to the session; every decision is the
-session's. Errors are shown in a red banner, because exceptions inside widget
-callbacks are otherwise invisible (and Voila hides tracebacks).
+visible points as a plotly map (one trace per cluster, in a colour no other cluster
+has and with its number written on the map, outliers grey, the comment in the
+tooltip; WebGL above :data:`~workbench.explore.mapview.WEBGL_THRESHOLD` points, no
+legend, a first view on the bulk of the points, no cloud actions in the toolbar),
+lists the clusters, and forwards clicks, box / lasso selections, searches and filter
+changes to the session; every decision is the session's. Errors are shown in a red
+banner, because exceptions inside widget callbacks are otherwise invisible
+(and Voila hides tracebacks).
 
 In a notebook::
 
@@ -23,14 +26,27 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 
 from workbench.explore import ExploreSession, shorten
+from workbench.explore.mapview import bulk_range, cluster_centres, distinct_colors, use_webgl
 from workbench.widgets.errors import error_banner, shows_errors
 from workbench.widgets.view import View
 
 OUTLIER_COLOR = "#b4b4b4"
-PALETTE: tuple[str, ...] = tuple(qualitative.Dark24)
+#: plotly's page config: no "Share chart" (an upload to Plotly's cloud, with the
+#: comments in its tooltips), no logo linking out, no "Edit in Chart Studio".
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud", "editInChartStudio",
+                               "toImage"],
+}  # fmt: skip
+#: The map's size in pixels (a fixed width: plotly's own default overflowed its box).
+MAP_WIDTH = 640
+MAP_HEIGHT = 560
 #: Selected comments listed under the map (the rest are counted).
 SELECTION_ROWS = 20
 EXEMPLAR_CHARS = 300
@@ -71,6 +87,12 @@ class ExploreView(View):
 
     def __init__(self, session: ExploreSession) -> None:
         self.session = session
+        self.widget = w.VBox()
+        self._build()
+
+    def _build(self) -> None:
+        """Make every control for :attr:`session` and put them in :attr:`widget`."""
+        session = self.session
         self._pending: list[str] = []
         table = session.cluster_table()
         self._table = table.set_index("cluster", drop=False)
@@ -105,24 +127,35 @@ class ExploreView(View):
             icon="inbox", layout=w.Layout(width="auto"),
         )  # fmt: skip
         self.clear_button = w.Button(description="Clear selection", icon="eraser")
+        self.recluster_button = w.Button(
+            description="Re-cluster now", icon="refresh", layout=w.Layout(width="auto"),
+            tooltip="Make a new cluster run of every comment in the project",
+        )  # fmt: skip
+        self.progress = w.HTML()
         self.error_banner = error_banner()
         self.status = w.HTML()
+        self.freshness = w.HTML()
         self.message = w.HTML()
         self.selection = w.HTML()
-        self.widget = w.VBox([
+        self.widget.children = [
             self.error_banner,
             self.status,
+            self.freshness,
+            w.HBox([self.recluster_button, self.progress]),
             w.HBox([self.platforms, w.VBox([self.thread, w.HBox([self.start, self.end]),
                                             self.clear_filters_button])]),
-            w.HBox([w.Box([self.figure], layout=w.Layout(width="64%")),
-                    w.VBox([w.HTML("<b>Clusters</b> (choose one to select it)"),
-                            self.clusters, self.exemplars], layout=w.Layout(width="36%"))]),
+            w.HBox([w.Box([self.figure], layout=w.Layout(flex=f"0 0 {MAP_WIDTH + 10}px")),
+                    w.VBox([w.HTML("<b>Clusters</b> (choose one to select it; the number "
+                                   "is written on the map)"),
+                            self.clusters, self.exemplars],
+                           layout=w.Layout(flex="1 1 280px", min_width="280px"))],
+                   layout=w.Layout(flex_flow="row wrap")),  # the list goes below when narrow
             w.HBox([self.query, self.k, self.search_button]),
             self.results,
             w.HBox([self.send_button, self.clear_button]),
             self.message,
             self.selection,
-        ])  # fmt: skip
+        ]  # fmt: skip
 
         for trace in self.figure.data:
             trace.on_click(self.on_point_click)
@@ -135,6 +168,8 @@ class ExploreView(View):
         self.search_button.on_click(self.on_search)
         self.send_button.on_click(self.on_send)
         self.clear_button.on_click(self.on_clear)
+        self.recluster_button.on_click(self.on_recluster)
+        self.query.observe(self.on_query_edit, names=["value"])
         self.refresh()
 
     # -- display -------------------------------------------------------------------
@@ -222,8 +257,38 @@ class ExploreView(View):
         finally:
             self.search_button.disabled = False
             self.message.value = ""
-        self.results.value = _results_html(found)
+        self.results.value = _results_html(found, self.session.last_search_note)
+        self.exemplars.value = ""  # the typical comments of a cluster no longer apply
         self._after_selection()
+
+    @shows_errors()
+    def on_query_edit(self, change: dict[str, Any]) -> None:
+        """Mark the results as stale once the search words change."""
+        if self.results.value and "workbench-stale" not in self.results.value:
+            self.results.value = (
+                "<div class='workbench-stale' style='opacity:0.55'><i>These results are "
+                "for the previous search; press Search for the new words.</i>"
+                f"{self.results.value}</div>"
+            )
+
+    @shows_errors()
+    def on_recluster(self, button: w.Button | None = None) -> None:
+        """Cluster the project anew (every comment it has now) and show the new run."""
+        self.recluster_button.disabled = True
+
+        def step(words: str) -> None:
+            self.progress.value = f"<i>{html.escape(words)}…</i>"
+
+        try:
+            session = self.session.recluster(on_step=step)
+        finally:
+            self.recluster_button.disabled = False
+        self.session = session
+        self._build()
+        self.progress.value = (
+            f"<span style='{_NOTE_STYLE}'>Done: run {session.run_id} holds "
+            f"{len(session.points):,} comments in {session.run.n_clusters} clusters.</span>"
+        )
 
     @shows_errors()
     def on_send(self, button: w.Button | None = None) -> None:
@@ -250,7 +315,8 @@ class ExploreView(View):
     def refresh(self) -> None:
         """Redraw the map, the status line and the selected comments from the session."""
         shown = self.session.visible()
-        anything = not self.session.selection.empty
+        # A selection the filters hide entirely must not dim every point shown.
+        anything = bool(shown["selected"].any())
         groups = dict(tuple(shown.groupby("cluster", sort=False)))
         with self.figure.batch_update():
             for trace, cluster in zip(self.figure.data, self.trace_clusters, strict=True):
@@ -263,6 +329,7 @@ class ExploreView(View):
                     np.flatnonzero(part["selected"].to_numpy(bool)).tolist() if anything else None
                 )
         self.status.value = f"<b>{html.escape(self.session.status())}</b>"
+        self.freshness.value = _freshness_html(self.session)
         self.selection.value = _selection_html(self.session.selection)
 
     def _after_selection(self) -> None:
@@ -273,26 +340,41 @@ class ExploreView(View):
         self.refresh()
 
     def _make_figure(self) -> go.FigureWidget:
+        points = self.session.points
+        webgl = use_webgl(len(points))
+        scatter = go.Scattergl if webgl else go.Scatter
         figure = go.FigureWidget()
-        colors = iter(PALETTE * (len(self.trace_clusters) // len(PALETTE) + 1))
-        for rank, cluster in enumerate(self.trace_clusters):
+        figure._config = dict(PLOTLY_CONFIG)
+        real = [c for c in self.trace_clusters if c >= 0]
+        colors = dict(zip(real, distinct_colors(len(real)), strict=True))
+        self.colors = colors
+        for cluster in self.trace_clusters:
             outliers = cluster < 0
-            figure.add_trace(go.Scattergl(
+            figure.add_trace(scatter(
                 x=[], y=[], mode="markers", name=str(self._table.at[cluster, "label"]),
                 hovertemplate="%{hovertext}<extra>%{fullData.name}</extra>",
-                marker={"color": OUTLIER_COLOR if outliers else next(colors),
+                marker={"color": OUTLIER_COLOR if outliers else colors[cluster],
                         "size": 5 if outliers else 7, "opacity": 0.6 if outliers else 0.85},
                 selected={"marker": {"opacity": 1.0, "size": 10}},
                 unselected={"marker": {"opacity": 0.15}},
-                legendrank=10_000 if outliers else 1000 + rank,
+                showlegend=False,
             ))  # fmt: skip
+        centres = cluster_centres(points)
+        labels = [
+            {"x": float(row.x), "y": float(row.y), "text": f"<b>{int(row.cluster)}</b>",
+             "showarrow": False, "font": {"size": 11, "color": "#222"},
+             "bgcolor": "rgba(255,255,255,0.7)", "borderpad": 1}
+            for row in centres.itertuples()
+        ]  # fmt: skip
         figure.update_layout(
-            height=560, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+            width=MAP_WIDTH, height=MAP_HEIGHT, margin={"l": 10, "r": 10, "t": 30, "b": 10},
             dragmode="lasso", clickmode="event", hovermode="closest", uirevision="map",
-            title={"text": f"Run {self.session.run_id}: each dot is a comment", "x": 0.01},
-            xaxis={"visible": False}, yaxis={"visible": False},
-            legend={"orientation": "h", "yanchor": "top", "y": -0.02, "font": {"size": 10},
-                    "itemsizing": "constant"},  # below the map: beside it, it was cut off
+            title={"text": f"Run {self.session.run_id}: each dot is a comment; the numbers "
+                           "are the clusters of the list", "x": 0.01, "font": {"size": 13}},
+            showlegend=False,  # the cluster list names the clusters; a legend ate the plot
+            annotations=labels,
+            xaxis={"visible": False, "range": bulk_range(points["x"], include=centres["x"])},
+            yaxis={"visible": False, "range": bulk_range(points["y"], include=centres["y"])},
         )  # fmt: skip
         return figure
 
@@ -320,22 +402,37 @@ def _columns(frame: pd.DataFrame, *names: str) -> list[list[Any]]:
     return [frame[name].tolist() for name in names]
 
 
-def _results_html(found: pd.DataFrame) -> str:
+def _results_html(found: pd.DataFrame, note: str = "") -> str:
     if found.empty:
         return "<i>No comments found.</i>"
     rows = "".join(
-        f"<tr><td style='text-align:right'>{similarity:.2f}</td>"
+        f"<tr><td>{html.escape(str(strength))} <small style='color:#666'>"
+        f"({similarity:.2f})</small></td>"
         f"<td>{html.escape(str(label))}</td><td>{html.escape(str(platform))}</td>"
         f"<td>{html.escape(shorten(text))}</td></tr>"
-        for similarity, label, platform, text in zip(
-            *_columns(found, "similarity", "label", "platform", "text"), strict=True)
+        for strength, similarity, label, platform, text in zip(
+            *_columns(found, "strength", "similarity", "label", "platform", "text"),
+            strict=True)
     )  # fmt: skip
     return (
-        f"<b>{len(found)} closest comments</b> (now selected)"
+        f"<b>{len(found)} closest comments</b>. {html.escape(note)}"
         "<table class='workbench-explore-results' style='border-collapse:collapse'>"
-        "<thead><tr><th>similarity</th><th>cluster</th><th>platform</th><th>comment</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table>"
+        "<thead><tr><th>how well it matches</th><th>cluster</th><th>platform</th>"
+        f"<th>comment</th></tr></thead><tbody>{rows}</tbody></table>"
     )
+
+
+def _freshness_html(session: ExploreSession) -> str:
+    """Whether the run is up to date with the project, in words."""
+    if session.not_in_run:
+        n = session.not_in_run
+        return (
+            f"<span class='workbench-explore-stale' style='color:#7a4f01'><b>{n:,} "
+            f"comment{'s' * (n != 1)} imported since this run {'are' if n != 1 else 'is'} "
+            "not on the map.</b> Re-cluster to include them (a minute or two for a few "
+            "thousand comments).</span>"
+        )
+    return "<span style='color:#666'>The map holds every comment of the project.</span>"
 
 
 def _selection_html(selection: pd.DataFrame) -> str:

@@ -1,6 +1,6 @@
 """The import widget: upload export files, map table columns, import, see what landed.
 
-A thin view over :class:`~workbench.import_session.ImportSession`: it renders the
+A thin view over :class:`~workbench.importing.ImportSession`: it renders the
 session's state and forwards uploads and clicks; every decision (staging, format
 detection, which columns a table has, the import itself) is the session's. Errors are
 shown in a red banner above the results, because exceptions inside widget callbacks
@@ -21,16 +21,17 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbench.import_session import (
+from workbench.importing.session import (
     SUMMARY_KEYS,
     UPLOAD_SUFFIXES,
     ImportOutcome,
     ImportSession,
     StagedFile,
 )
-from workbench.project import Project
+from workbench.importing.start import ProjectChoice, open_or_create
 from workbench.widgets.errors import error_banner, shows_errors
 from workbench.widgets.view import View
+from workbench.wording import COLUMN_NAMES, format_name, readable_preview
 
 #: Mapping roles, in the order the dropdowns are shown, with their labels.
 ROLES: tuple[tuple[str, str], ...] = (
@@ -52,7 +53,8 @@ _LABEL_STYLE = {"description_width": "110px"}
 
 
 def _enable_import(view: ImportView) -> None:
-    view.import_button.disabled = False
+    """The Import button works only once files are chosen."""
+    view.import_button.disabled = not view.session.staged
 
 
 class ImportView(View):
@@ -75,8 +77,19 @@ class ImportView(View):
 
     NAME = "import view"
 
-    def __init__(self, session: ImportSession) -> None:
+    def __init__(self, session: ImportSession, choice: ProjectChoice | None = None) -> None:
         self.session = session
+        self.choice = choice
+        self.project_line = w.HTML()
+        self.folder = w.Text(
+            value=str(session.project.root), description="Project folder", style=_LABEL_STYLE,
+            layout=w.Layout(width="520px"),
+        )  # fmt: skip
+        self.open_button = w.Button(description="Open or create", icon="folder-open")
+        self.allow_demo = w.Checkbox(
+            value=False, description="Import into the demo project anyway", indent=False,
+            layout=w.Layout(display="flex" if session.is_demo else "none"),
+        )  # fmt: skip
         self.upload = w.FileUpload(
             accept=",".join(UPLOAD_SUFFIXES), multiple=True, description="Choose files"
         )
@@ -108,14 +121,18 @@ class ImportView(View):
             layout=w.Layout(display="none", border="1px solid #ddd", padding="6px"),
         )
         self.import_button = w.Button(
-            description="Import", button_style="primary", icon="upload", disabled=False
-        )
+            description="Import", button_style="primary", icon="upload", disabled=True,
+            tooltip="Choose files first",
+        )  # fmt: skip
         self.error_banner = error_banner()
         self.status = w.HTML()
         self.summary = w.HTML()
         self.preview = w.Output()
         self.widget = w.VBox(
             [
+                self.project_line,
+                w.HBox([self.folder, self.open_button]),
+                self.allow_demo,
                 w.HBox([self.upload, self.format]),
                 self.files,
                 self.mapping_box,
@@ -129,24 +146,41 @@ class ImportView(View):
         self.upload.observe(self.on_upload, names=["value"])
         self.format.observe(self.on_format, names=["value"])
         self.import_button.on_click(self.on_import)
+        self.open_button.on_click(self.on_open)
+        self._show_project()
 
     @classmethod
     def for_project(cls, path: str | Path, **session_options: Any) -> ImportView:
-        """Open the project at ``path`` and return an import view on it.
+        """Open the project at ``path`` (creating it if the folder is new); a view on it.
 
         ``session_options`` go to :class:`ImportSession` (e.g. ``preview_rows``).
         """
-        return cls(ImportSession(Project.open(path), **session_options))
+        project, choice = open_or_create(path)
+        return cls(ImportSession(project, **session_options), choice)
 
     # -- display -------------------------------------------------------------------
 
     # -- callbacks -----------------------------------------------------------------
 
+    @shows_errors()
+    def on_open(self, button: w.Button | None = None) -> None:
+        """Open the project in :attr:`folder` (created if new) and import into it."""
+        project, choice = open_or_create(self.folder.value.strip())
+        options = {"preview_rows": self.session.preview_rows}
+        self.session.project.close()
+        self.session, self.choice = ImportSession(project, **options), choice
+        self.allow_demo.value = False
+        self.allow_demo.layout.display = "flex" if self.session.is_demo else "none"
+        self._clear_results()
+        self.files.value = ""
+        self.import_button.disabled = True
+        self._show_project()
+
     @shows_errors(clear_first=False, after=_enable_import)
     def on_upload(self, change: dict[str, Any]) -> None:
-        """Stage the newly chosen files and show what they are."""
+        """Stage the newly chosen files and show what they are (old results go)."""
         self.show_error(None)
-        self.status.value = ""
+        self._clear_results()
         uploads = [(item["name"], item["content"]) for item in change["new"]]
         if uploads:
             self.session.stage(uploads)
@@ -170,7 +204,9 @@ class ImportView(View):
             mapping = self.session.mapping(
                 chosen.pop("text"), date_order=self.date_order.value, **chosen
             )
-        self.render(self.session.run(self.format.value, mapping, progress=self._progress))
+        self.render(self.session.run(self.format.value, mapping, progress=self._progress,
+                                     allow_demo=bool(self.allow_demo.value)))
+        self._show_project()
 
     # -- rendering -----------------------------------------------------------------
 
@@ -193,11 +229,32 @@ class ImportView(View):
         if frame.empty:
             data = {"text/plain": "No new comments: everything was already in the project."}
         else:
+            frame = readable_preview(frame)
             data = {
                 "text/html": frame.to_html(index=False, escape=True, na_rep="", border=0),
                 "text/plain": frame.to_string(index=False),
             }
         self.preview.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+
+    def _clear_results(self) -> None:
+        """Take down the last import's results: they describe other files."""
+        self.status.value = ""
+        self.summary.value = ""
+        self.preview.outputs = ()
+
+    def _show_project(self) -> None:
+        if self.choice is None or self.choice.path != self.session.project.root.resolve():
+            root = self.session.project.root
+            self.project_line.value = f"<b>Project:</b> {html.escape(str(root))}"
+            return
+        comments = int(self.session.stats()["comments"])
+        choice = ProjectChoice(self.choice.path, self.choice.name, self.choice.created and
+                               not comments, self.choice.demo, comments)  # fmt: skip
+        style = "color:#7a4f01" if choice.demo else ""
+        self.project_line.value = (
+            f"<div class='workbench-project' style='{style}'>{html.escape(choice.sentence())}"
+            "</div>"
+        )
 
     def _progress(self, name: str, rows: int) -> None:
         self.status.value = f"<i>Importing {html.escape(name)}: {rows:,} rows read…</i>"
@@ -219,7 +276,9 @@ def _files_list(staged: list[StagedFile]) -> str:
     if not staged:
         return ""
     items = "".join(
-        f"<li><code>{html.escape(f.name)}</code> ({f.size:,} bytes): {html.escape(f.note)}</li>"
+        f"<li><code>{html.escape(f.shown_name or f.name)}</code> ({f.size:,} bytes): "
+        f"{html.escape(format_name(f.format) if f.format and f.note == f.format else f.note)}"
+        "</li>"
         for f in staged
     )
     return f"<ul style='margin:4px 0'>{items}</ul>"
@@ -233,23 +292,28 @@ def _warnings(notes: list[str]) -> str:
 
 
 def _summary_table(rows: list[dict[str, Any]], totals: dict[str, int]) -> str:
+    """The import's outcome per file, with the column names and format names in words."""
     cell = "padding:2px 8px;text-align:{}"
+    text_keys = ("file", "format")
     head = "".join(
-        f"<th style='{cell.format('left' if k in ('file', 'format') else 'right')}'>{k}</th>"
+        f"<th style='{cell.format('left' if k in text_keys else 'right')}'>"
+        f"{html.escape(COLUMN_NAMES.get(k, k))}</th>"
         for k in SUMMARY_KEYS
     )
     body = []
     for row in rows:
+        shown = {**row, "format": format_name(row["format"])}
         cells = "".join(
-            f"<td style='{cell.format('left' if k in ('file', 'format') else 'right')}'>"
-            f"{html.escape(str(row[k]))}</td>"
+            f"<td style='{cell.format('left' if k in text_keys else 'right')}'>"
+            f"{html.escape(f'{shown[k]:,}' if isinstance(shown[k], int) else str(shown[k]))}</td>"
             for k in SUMMARY_KEYS
         )
         body.append(f"<tr>{cells}</tr>")
     if len(rows) > 1:
+        total = {**totals, "non_substantive": sum(r.get("non_substantive", 0) for r in rows)}
         cells = "".join(
-            f"<td style='{cell.format('right')}'><b>{totals.get(k, '')}</b></td>"
-            if k not in ("file", "format")
+            f"<td style='{cell.format('right')}'><b>{total.get(k, '')}</b></td>"
+            if k not in text_keys
             else f"<td style='{cell.format('left')}'><b>{'total' if k == 'file' else ''}</b></td>"
             for k in SUMMARY_KEYS
         )
@@ -257,4 +321,16 @@ def _summary_table(rows: list[dict[str, Any]], totals: dict[str, int]) -> str:
     return (
         "<table class='workbench-import-summary' style='border-collapse:collapse'>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        + _summary_sentence(rows)
+    )
+
+
+def _summary_sentence(rows: list[dict[str, Any]]) -> str:
+    filler = sum(int(r.get("non_substantive", 0)) for r in rows)
+    if not filler:
+        return ""
+    return (
+        f"<p style='margin:4px 0'>{filler:,} answer{'s' * (filler != 1)} said nothing "
+        "(“N/A”, “-”, “Did not answer”…): kept in the project, counted, and left out "
+        "of the cluster map by default.</p>"
     )
