@@ -14,13 +14,9 @@
 - :func:`build_test_app` writes a small app folder with a secret the page never shows.
 
 The pytest fixtures over these (``chromium``: one browser per session;
-``browser_page``: a fresh context and page with its request log) are defined here;
-a test module takes them by assignment (or ``conftest.py`` imports them)::
-
-    from tests import browser_support
-
-    chromium = browser_support.chromium
-    browser_page = browser_support.browser_page
+``browser_page``: a fresh context and page with its request log) are defined here
+and registered once, in ``tests/conftest.py``: a module that took its own copy would
+start a second Playwright in the same thread, which fails.
 """
 
 from __future__ import annotations

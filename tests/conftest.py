@@ -12,6 +12,12 @@ SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+# The browser fixtures, defined once for the whole session: a second Playwright started
+# in the same thread while the first runs fails ("Sync API inside the asyncio loop"), so
+# test modules must not define their own copies.
+from tests.browser_support import browser_page, chromium  # noqa: E402,F401
+
+
 @pytest.fixture(scope="session")
 def shared_fixtures() -> Path:
     """The team's real export files (``../shared/fixtures``); skip when absent."""

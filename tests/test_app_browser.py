@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from tests import browser_support
 from tests.browser_support import (
     PROBE_JS,
     BrowserPage,
@@ -28,8 +27,6 @@ from tests.test_app_security import forbidden_requests
 from workbench.project import Project
 from workbench.publish.publisher import project_names
 
-chromium = browser_support.chromium
-browser_page = browser_support.browser_page
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[a-z]{2,}", re.IGNORECASE)
 PHONE = re.compile(r"(?<![\w])(?:\+44\s?7\d{3}|\(?0\d{4}\)?)\s?\d{3}\s?\d{3}(?![\w])")
 

@@ -27,7 +27,6 @@ from pathlib import Path
 
 import pytest
 
-from tests import browser_support
 from tests.browser_support import (
     PROBE_JS,
     VoilaServer,
@@ -37,9 +36,6 @@ from tests.browser_support import (
     page_config,
 )
 from workbench.publish.serve import CONTENT_SECURITY_POLICY
-
-#: The session's headless Chromium (a fixture; skipped without it, failed under CI).
-chromium = browser_support.chromium
 
 SECRET = "wb-secret-7f3c9a1e-do-not-show"
 #: Seconds to wait for a reply that must not come.

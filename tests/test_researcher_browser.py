@@ -30,7 +30,6 @@ import pytest
 from tests.browser_support import (
     RequestLog,
     artifacts_dir,
-    chromium,  # noqa: F401 (the session fixture)
     free_port,
     wait_until_answers,
 )
@@ -142,7 +141,7 @@ def _open(page, lab: Lab, name: str) -> None:
 
 
 @pytest.mark.slow
-def test_import_and_explore_as_a_researcher(chromium, lab: Lab) -> None:  # noqa: F811
+def test_import_and_explore_as_a_researcher(chromium, lab: Lab) -> None:
     shots: list[Path] = []
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
