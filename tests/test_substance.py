@@ -88,3 +88,19 @@ def test_mentions_of_known_handles_become_pseudonyms() -> None:
     assert masker.mask(email) == email
     assert masker.mask(None) is None and not MentionMasker({}).active
     assert MentionMasker({}).mask("@tired_mum_of_4") == "@tired_mum_of_4"
+
+
+def test_masked_text_maps_spans_both_ways() -> None:
+    from workbench.privacy import MentionMasker
+
+    masker = MentionMasker({"tired_mum_of_4": "anon_abc", "bo": "anon_zzzzzzzzzzzz"})
+    raw = "Hi @tired_mum_of_4, I agree with u/bo: parking is awful"
+    shown = masker.mask_spans(raw)
+    assert shown.text == "Hi @anon_abc, I agree with @anon_zzzzzzzzzzzz: parking is awful"
+    for word in ("Hi", "I agree", "parking is awful"):
+        start = raw.index(word)
+        there = shown.to_shown(start, start + len(word))
+        assert shown.text[there[0]:there[1]] == word
+        assert shown.to_raw(*there) == (start, start + len(word))
+    assert shown.to_raw(5, 9) == (3, 18)  # a selection inside a mention takes all of it
+    assert MentionMasker({}).mask_spans(raw).text == raw

@@ -318,3 +318,27 @@ def test_without_a_cluster_run_the_cluster_panel_says_so(view: CodingView) -> No
     assert view.cluster_choice.options == ()
     view.cluster_list_button.click()
     assert "No cluster run yet" in view.cluster_help.value and view.cluster_confirm.disabled
+
+
+def test_mentions_of_known_authors_show_as_pseudonyms_and_passages_land_on_the_stored_text(
+        project: Project) -> None:  # fmt: skip
+    reply = ("mastodon:https://disabled.social.example/users/alex_rolls/statuses/"
+             "116159439193629068")  # "@jen_bsl @RiversideCommunityHealth 💯 accessibility ..."
+    session = CodingSession(project, "ann")
+    at(session, reply)
+    view = CodingView(session)
+    view.render()
+    raw = session.context.comment["text"]
+    shown = view.passage.text
+    assert raw.startswith("@jen_bsl @RiversideCommunityHealth")
+    assert "jen_bsl" not in shown and "RiversideCommunityHealth" not in shown
+    assert shown.startswith("@anon_")
+    word = shown.index("accessibility")
+    select(view, word + 1, word + 1 + len("accessibility"))  # the emoji is 2 UTF-16 units
+    view.toggles["delays"].value = True
+    start = raw.index("accessibility")
+    assert stored(project) == [(reply, "delays", start, start + len("accessibility"), None,
+                                "manual")]  # fmt: skip
+    [mark] = view.passage.marks
+    assert (mark["start"], mark["end"]) == (word + 1, word + 1 + len("accessibility"))
+    assert all("jen_bsl" not in (r["text"] or "") for r in session.context.ancestors)

@@ -17,6 +17,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 KEY_BYTES = 32
@@ -131,6 +132,66 @@ class MentionMasker:
 
         return _MENTION.sub(swap, text)
 
+    def mask_spans(self, text: str) -> MaskedText:
+        """``text`` masked, with the way back from what is shown to what is stored.
+
+        The coding app shows masked text but codes passages of the stored text:
+        :meth:`MaskedText.to_raw` turns a selection in the shown text into stored
+        positions (a selection that cuts into a replaced mention takes all of it).
+        """
+        replacements: list[tuple[int, int, int, int]] = []
+        if self._handles and isinstance(text, str) and ("@" in text or "u/" in text):
+            parts, last, shift = [], 0, 0
+            for match in _MENTION.finditer(text):
+                found = self._handles.get(match.group(1).casefold())
+                if found is None:
+                    continue
+                shown = f"@{found}"
+                parts.append(text[last:match.start()])
+                parts.append(shown)
+                start = match.start() + shift
+                replacements.append((match.start(), match.end(), start, start + len(shown)))
+                shift += len(shown) - (match.end() - match.start())
+                last = match.end()
+            if replacements:
+                parts.append(text[last:])
+                return MaskedText("".join(parts), tuple(replacements))
+        return MaskedText(text if isinstance(text, str) else "", ())
+
     def mask_all(self, texts: Iterable[Any]) -> list[Any]:
         """:meth:`mask` of every text."""
         return [self.mask(text) for text in texts]
+
+
+@dataclass(frozen=True)
+class MaskedText:
+    """A text as shown (mentions masked) and where each replacement came from.
+
+    ``replacements`` holds ``(raw_start, raw_end, shown_start, shown_end)`` of each
+    replaced mention, in order.
+    """
+
+    text: str
+    replacements: tuple[tuple[int, int, int, int], ...] = ()
+
+    def _map(self, index: int, *, to_raw: bool, end: bool) -> int:
+        shift = 0
+        for raw_start, raw_end, shown_start, shown_end in self.replacements:
+            start, stop = (shown_start, shown_end) if to_raw else (raw_start, raw_end)
+            if index <= start:
+                break
+            if index < stop or (end and index == stop):
+                # inside a replaced mention: take all of it
+                return (raw_end if end else raw_start) if to_raw else (
+                    shown_end if end else shown_start)
+            shift = (raw_end - shown_end) if to_raw else (shown_end - raw_end)
+        return index + shift
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the shown text as a span of the stored text."""
+        return self._map(start, to_raw=True, end=False), self._map(end, to_raw=True, end=True)
+
+    def to_shown(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the stored text as a span of the shown text."""
+        return (self._map(start, to_raw=False, end=False),
+                self._map(end, to_raw=False, end=True))

@@ -29,6 +29,7 @@ other coders' codings. Comments are shown by their authors' pseudonyms only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from workbench.codebook import service
@@ -54,6 +55,7 @@ from workbench.coding.saving import (
     is_whole,
 )
 from workbench.coding.threads import CommentIndex, ThreadContext, shorten
+from workbench.privacy import MaskedText
 
 if TYPE_CHECKING:
     from workbench.codebook.model import Codebook
@@ -119,6 +121,8 @@ class CodingSession:
         self.saver = Saver(project, self.ledger, lambda: self.codebook.version)
         self._draft_memo = ""
         self._context: ThreadContext | None = None
+        #: @mentions of the project's authors are shown as pseudonyms (setting show_raw_text).
+        self.masker = project.mention_masker()
         self.refresh()
         if queue is None:
             queue = "queue" if len(project.store.queue()) else "uncoded"
@@ -237,7 +241,7 @@ class CodingSession:
         if cid is None:
             return None
         if self._context is None or self._context.comment_id != cid:
-            self._context = self.comments.context(cid)
+            self._context = self._masked(self.comments.context(cid))
         return self._context
 
     def next(self) -> ThreadContext | None:
@@ -314,7 +318,7 @@ class CodingSession:
         for row in rows:
             row["label"] = self.label(row["code_id"])
             start, end = row["span_start"], row["span_end"]
-            row["quote"] = None if start is None else text[start:end]
+            row["quote"] = None if start is None else self.masker.mask(text[start:end])
         return rows
 
     def code_states(self, comment_id: str | None = None) -> dict[str, str]:
@@ -340,7 +344,7 @@ class CodingSession:
         text = self.comments.text(cid)
         return [{**row, "label": self.label(row["code_id"]),
                  "quote": None if row["span_start"] is None
-                 else text[row["span_start"]:row["span_end"]]}
+                 else self.masker.mask(text[row["span_start"]:row["span_end"]])}
                 for row in self.ledger.others(cid)]  # fmt: skip
 
     # -- coding --------------------------------------------------------------------------
@@ -414,6 +418,28 @@ class CodingSession:
         entry = self._attempt(PendingSave("add", f"{code.label}{where} on {cid}", (cid,),
                                           codings=(coding,)))  # fmt: skip
         return [row["coding_id"] for row in entry.added]
+
+    def _masked(self, context: ThreadContext) -> ThreadContext:
+        """The context with mentions masked in every text shown beside the comment.
+
+        The comment's own text stays as stored (passages are positions in it); the
+        app shows it through :meth:`shown_text`.
+        """
+        if not self.masker.active:
+            return context
+        mask = self.masker.mask
+        return replace(context, thread_title=mask(context.thread_title),
+                       ancestors=[{**r, "text": mask(r.get("text"))} for r in context.ancestors],
+                       replies=[{**r, "text": mask(r.get("text"))} for r in context.replies])
+
+    def shown_text(self) -> MaskedText:
+        """The comment's text as shown (mentions masked) and the way back to stored positions.
+
+        A passage selected in the shown text is coded as ``code_passage(code,
+        *shown.to_raw(start, end))``; coded passages are marked at ``shown.to_shown``.
+        """
+        context = self.context
+        return self.masker.mask_spans(str(context.comment["text"] or "") if context else "")
 
     def code_passage(self, code_id: str, start: int, end: int,
                      memo: str | None = None) -> list[int]:  # fmt: skip

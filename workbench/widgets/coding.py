@@ -168,7 +168,7 @@ class CodingView(View):
         """Code (or uncode) the whole comment; with text selected, code that passage."""
         span = self.passage.selected_span()
         if span is not None:
-            self.session.code_passage(code_id, *span)
+            self.session.code_passage(code_id, *self.session.shown_text().to_raw(*span))
         else:
             self.session.toggle(code_id)
 
@@ -326,10 +326,15 @@ class CodingView(View):
             self.passage.layout.margin = f"2px 0 2px {_indent(len(context.ancestors))}px"
             self.below.value = _below_html(context)
             mine = session.my_codings()
-            self.passage.show(str(context.comment["text"] or ""), [
-                {"start": r["span_start"], "end": r["span_end"], "label": r["label"],
-                 "color": self._color(r["code_id"]), "pending": r["state"] != "saved"}
-                for r in mine if r["span_start"] is not None])  # fmt: skip
+            shown = session.shown_text()
+            marks = []
+            for r in mine:
+                if r["span_start"] is not None:
+                    start, end = shown.to_shown(r["span_start"], r["span_end"])
+                    marks.append({"start": start, "end": end, "label": r["label"],
+                                  "color": self._color(r["code_id"]),
+                                  "pending": r["state"] != "saved"})  # fmt: skip
+            self.passage.show(shown.text, marks)
             self.selection_note.value = ""
             for code_id, state in session.code_states().items():
                 toggle = self.toggles[code_id]
