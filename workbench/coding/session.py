@@ -29,7 +29,6 @@ other coders' codings. Comments are shown by their authors' pseudonyms only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from workbench.codebook import service
@@ -54,7 +53,7 @@ from workbench.coding.saving import (
     UndoEntry,
     is_whole,
 )
-from workbench.coding.threads import CommentIndex, ThreadContext, shorten
+from workbench.coding.threads import CommentIndex, ThreadContext, masked, shorten
 from workbench.privacy import MaskedText
 
 if TYPE_CHECKING:
@@ -241,7 +240,7 @@ class CodingSession:
         if cid is None:
             return None
         if self._context is None or self._context.comment_id != cid:
-            self._context = self._masked(self.comments.context(cid))
+            self._context = masked(self.comments.context(cid), self.masker)
         return self._context
 
     def next(self) -> ThreadContext | None:
@@ -418,19 +417,6 @@ class CodingSession:
         entry = self._attempt(PendingSave("add", f"{code.label}{where} on {cid}", (cid,),
                                           codings=(coding,)))  # fmt: skip
         return [row["coding_id"] for row in entry.added]
-
-    def _masked(self, context: ThreadContext) -> ThreadContext:
-        """The context with mentions masked in every text shown beside the comment.
-
-        The comment's own text stays as stored (passages are positions in it); the
-        app shows it through :meth:`shown_text`.
-        """
-        if not self.masker.active:
-            return context
-        mask = self.masker.mask
-        return replace(context, thread_title=mask(context.thread_title),
-                       ancestors=[{**r, "text": mask(r.get("text"))} for r in context.ancestors],
-                       replies=[{**r, "text": mask(r.get("text"))} for r in context.replies])
 
     def shown_text(self) -> MaskedText:
         """The comment's text as shown (mentions masked) and the way back to stored positions.

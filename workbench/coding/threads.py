@@ -17,10 +17,12 @@ Comments imported after the index was made are seen once it is made again
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
+
+from workbench.privacy import MentionMasker
 
 #: The columns of a comment in a :class:`ThreadContext` (dicts with these keys).
 CONTEXT_FIELDS: tuple[str, ...] = (
@@ -271,6 +273,20 @@ class CommentIndex:
             source_url=url,
             parent_missing=bool(missing),
         )
+
+
+def masked(context: ThreadContext, masker: MentionMasker) -> ThreadContext:
+    """The context with mentions masked in every text shown beside the comment.
+
+    The comment's own text stays as stored (passages are positions in it); the app
+    shows it through :meth:`MentionMasker.mask_spans`.
+    """
+    if not masker.active:
+        return context
+    mask = masker.mask
+    return replace(context, thread_title=mask(context.thread_title),
+                   ancestors=[{**r, "text": mask(r.get("text"))} for r in context.ancestors],
+                   replies=[{**r, "text": mask(r.get("text"))} for r in context.replies])
 
 
 def utc_text(value: Any) -> str:
