@@ -340,9 +340,7 @@ class Project:
         """
         if self.settings.get("show_raw_text"):
             return MentionMasker({})
-        authors = self.store.comments(private=True).loc[
-            :, ["platform", "author", "author_pseudonym"]
-        ].dropna()  # fmt: skip
+        authors = self.store.authors()
         return MentionMasker.from_authors(authors["author"], authors["author_pseudonym"])
 
     # -- reading --------------------------------------------------------------------

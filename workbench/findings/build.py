@@ -142,7 +142,6 @@ def _layout(coded: CodedComments, themes: pd.DataFrame, members: pd.DataFrame) -
 
 def _vectors(project: Project, coded: CodedComments, embed: bool) -> dict[str, np.ndarray]:
     """Embeddings of the coded comments, by comment id."""
-    from workbench.embed.cache import EmbeddingCache  # noqa: F401  (the cache module is light)
     from workbench.embed.comments import embed_comments
 
     frame = project.comments()

@@ -28,6 +28,7 @@ from workbench.findings.counts import periods
 from workbench.publish.review import QuoteReview, Review
 from workbench.publish.scrub import Scrubber
 from workbench.viewer.bundle import FORMAT, FORMAT_VERSION, platform_name
+from workbench.viewer.pages import month_name
 
 #: Default: a theme must be raised by at least this many people to be shown.
 MIN_AUTHORS = 5
@@ -78,7 +79,6 @@ def _breakdown(findings: Findings, shown: set[str], min_authors: int) -> dict[st
 
 def _quotes(findings: Findings, review: Review, shown: set[str], scrubber: Scrubber,
             per_theme: int, seed: int) -> tuple[list[dict[str, Any]], dict[str, int]]:  # fmt: skip
-    decided = review.by_id()
     chosen = []
     for quote in sorted(review.quotes, key=lambda q: (q.theme, q.rank)):
         if quote.theme in shown and quote.publishable:
@@ -100,7 +100,7 @@ def _quotes(findings: Findings, review: Review, shown: set[str], scrubber: Scrub
             contributors[key] = f"Contributor {numbers[len(contributors)]}"
     out, tally = [], {"verbatim": 0, "redacted": 0, "edited": 0}
     for quote, key in zip(picked, keys, strict=True):
-        source = decided[quote.id].edited if quote.decision == "edit" else quote.original
+        source = quote.edited if quote.decision == "edit" else quote.original
         scrubbed = scrubber.scrub(source or "")
         status = "edited" if quote.decision == "edit" else (
             "redacted" if scrubbed.redacted else "verbatim")
@@ -113,7 +113,7 @@ def _quotes(findings: Findings, review: Review, shown: set[str], scrubber: Scrub
             platform, when = "unknown", None
         out.append({"theme": quote.theme, "text": scrubbed.text, "status": status,
                     "contributor": contributors[key], "platform": platform,
-                    "period": _month(when)})  # fmt: skip
+                    "period": month_name(when)})  # fmt: skip
     return out, tally
 
 
@@ -126,21 +126,12 @@ def _author_key(rows: pd.DataFrame, quote: QuoteReview) -> str:
     return str(author) if isinstance(author, str) else f"unnamed-{quote.id}"
 
 
-def _month(period: str | None) -> str | None:
-    if not period:
-        return None
-    year, month = period.split("-")[:2]
-    names = ("January February March April May June July August September October November "
-             "December").split()  # fmt: skip
-    return f"{names[int(month) - 1]} {year}"
-
-
 def _map(findings: Findings, published: pd.DataFrame, seed: int) -> dict[str, Any] | None:
     layout = findings.layout
     if layout is None or layout.empty:
         return None
-    tops = [c for c in published.sort_values("comments", ascending=False)["code_id"]
-            if c in set(published.loc[published["depth"] == 0, "code_id"])]  # fmt: skip
+    top_level = published[published["depth"] == 0]
+    tops = list(top_level.sort_values("comments", ascending=False)["code_id"])
     index = {code: i for i, code in enumerate(tops)}
     themes = [index.get(t) if isinstance(t, str) else None for t in layout["theme"]]
     counts = [sum(1 for t in themes if t == i) for i in range(len(tops))]

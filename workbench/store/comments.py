@@ -360,6 +360,11 @@ class CommentTables:
             frame["author"] = None
         return frame
 
+    def authors(self) -> pd.DataFrame:
+        """Each distinct raw author with its platform and pseudonym (private)."""
+        return self._frame("SELECT DISTINCT platform, author, author_pseudonym FROM comments "
+                           "WHERE author IS NOT NULL AND author_pseudonym IS NOT NULL")
+
     def imports(self) -> pd.DataFrame:
         """The imports table, oldest first."""
         return self._frame("SELECT * FROM imports ORDER BY import_id")

@@ -39,13 +39,23 @@ outline:3px solid #d55e00!important;outline-offset:2px}
 """
 
 
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()  # fmt: skip
+
+
 def _day(value: str | None) -> str:
     if not value:
         return "unknown"
     year, month, day = value[:10].split("-")
-    months = ("January February March April May June July August September October November "
-              "December").split()  # fmt: skip
-    return f"{int(day)} {months[int(month) - 1]} {year}"
+    return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
+
+
+def month_name(period: str | None) -> str | None:
+    """``"2026-03"`` (or any date in it) as ``"March 2026"``; None stays None."""
+    if not period:
+        return None
+    year, month = period.split("-")[:2]
+    return f"{MONTHS[int(month) - 1]} {year}"
 
 
 _PLURALS = {"person": "people"}
@@ -67,7 +77,7 @@ def _parent_label(bundle: Bundle, theme: dict[str, Any]) -> str:
 def overview(bundle: Bundle) -> str:
     """What was studied: the comments, where and when they came from, the top themes."""
     data, ov = bundle.data, bundle.data["overview"]
-    platforms = [p for p in ov["platforms"]]
+    platforms = ov["platforms"]
     where = ", ".join(f"{platform_name(p['platform'])} ({p['comments']:,})" for p in platforms)
     top = bundle.themes[:5]
     parts = [
