@@ -127,3 +127,20 @@ def test_the_model_is_read_whole(table: langid.TokenTable) -> None:
     assert len(model.labels) == 176 and "en" in model.labels
     assert model.input.dtype == np.float32 and model.input.shape[1] == model.dim == 16
     assert sum(len(nodes) for nodes, _, _ in model.levels) == len(model.labels) - 1
+
+
+def test_following_the_likelier_branch_finds_the_labels_of_scoring_every_leaf(
+    table: langid.TokenTable,
+) -> None:
+    """At the workbench's threshold one path of the tree is walked; all leaves agree."""
+    lines = [line for line in map(_line, AWKWARD) if line] + TOKENS
+    hidden = langid._hidden(table, lines)
+    path_leaf, path_score, _ = langid._descend(table.model, hidden)
+    best, top, _ = langid._walk_all(table.model, hidden)
+    limit = np.float32(np.log(np.float32(_THRESHOLD) + 1e-5))
+    labelled = top >= limit
+    assert labelled.sum() > len(lines) // 2, "most of these lines have a label"
+    assert (path_leaf[labelled] == best[labelled]).all()
+    assert np.allclose(path_score[labelled], top[labelled], atol=1e-5)
+    assert _THRESHOLD >= langid.DESCEND_FROM, "the workbench's threshold takes one path"
+    assert (path_leaf < len(table.model.labels)).all(), "every walk ends at a leaf"

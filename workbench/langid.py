@@ -33,6 +33,10 @@ _FNV_OFFSET, _FNV_PRIME = 2166136261, 16777619
 _SENTINEL = b"\x00"
 #: A decision closer than this (in log-probability) is left to fastText itself.
 MARGIN = 1e-3
+#: From this threshold up a label is looked for on one path of the tree only: a
+#: leaf of probability one half or more lies where every branch is the likelier.
+#: (fastText adds 1e-5 to each probability, so a label at 0.5 - 1e-5 still does.)
+DESCEND_FROM = 0.5 - 1e-4
 
 
 @lru_cache(maxsize=1)
@@ -100,8 +104,11 @@ def _matrix(reader: _Reader) -> np.ndarray:
     return dense
 
 
-def _tree_levels(counts: list[int]) -> tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]], int]:
-    """The Huffman label tree of fastText (``buildTree``), as levels of (nodes, lefts, rights)."""
+def _tree(counts: list[int]) -> tuple[list[int], list[int]]:
+    """The Huffman label tree of fastText (``buildTree``): each node's left and right child.
+
+    Nodes below ``len(counts)`` are the leaves (labels, -1 children); the root is last.
+    """
     osz = len(counts)
     count = [*counts, *([10**15] * (osz - 1))]
     left = [-1] * (2 * osz - 1)
@@ -118,8 +125,15 @@ def _tree_levels(counts: list[int]) -> tuple[list[tuple[np.ndarray, np.ndarray, 
                 node += 1
         left[i], right[i] = mini
         count[i] = count[mini[0]] + count[mini[1]]
+    return left, right
+
+
+def _tree_levels(
+    left: list[int], right: list[int]
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The tree as levels of (inner nodes, their left children, their right children)."""
     levels = []
-    current = [2 * osz - 2]
+    current = [len(left) - 1]
     while current:
         inner = [n for n in current if left[n] != -1]
         if not inner:
@@ -127,7 +141,7 @@ def _tree_levels(counts: list[int]) -> tuple[list[tuple[np.ndarray, np.ndarray, 
         levels.append((np.array(inner), np.array([left[n] for n in inner]),
                        np.array([right[n] for n in inner])))
         current = [c for n in inner for c in (left[n], right[n])]
-    return levels, osz
+    return levels
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,6 +158,10 @@ class LidModel:
         Every input row, dequantized (float32).
     inner : numpy.ndarray
         Output rows of the label tree's inner nodes (float32).
+    levels : list of tuple of numpy.ndarray
+        The label tree, root first, as (inner nodes, left children, right children).
+    left, right : numpy.ndarray
+        Each inner node's children (inner node ``n`` at ``n - len(labels)``).
     """
 
     labels: tuple[str, ...]
@@ -157,6 +175,8 @@ class LidModel:
     input: np.ndarray
     inner: np.ndarray
     levels: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    left: np.ndarray
+    right: np.ndarray
 
     @property
     def dim(self) -> int:
@@ -206,9 +226,11 @@ def load_model(data: bytes) -> LidModel:
     output = _matrix(reader)
     if inputs.shape[1] != dim or output.shape[0] != nlabels or len(labels) != nlabels:
         raise UnsupportedModel(f"unexpected shapes {inputs.shape}, {output.shape}")
-    levels, osz = _tree_levels(counts)
+    left, right = _tree(counts)
+    osz = len(counts)
     return LidModel(tuple(labels), words, nwords, minn, maxn, bucket, prune_keys, prune_rows,
-                    inputs, output[: osz - 1].astype(np.float32), levels)
+                    inputs, output[: osz - 1].astype(np.float32), _tree_levels(left, right),
+                    np.array(left[osz:], dtype=np.int64), np.array(right[osz:], dtype=np.int64))
 
 
 def _ngram_ids(model: LidModel, tokens: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
@@ -345,6 +367,79 @@ def _tokens(lines: list[str]) -> list[bytes]:
     return (text + " \x00").encode("utf-8", "replace").split()
 
 
+def _hidden(table: TokenTable, lines: list[str]) -> np.ndarray:
+    """The averaged input rows of each line (``Model::computeHidden``), float32."""
+    from scipy.sparse import csr_matrix
+
+    rows = table.rows(_tokens(lines))
+    ends = np.flatnonzero(rows == 0)  # the sentinel is row 0
+    # One row per line, a one for each of its tokens: a product sums their rows.
+    lines_by_tokens = csr_matrix(
+        (np.ones(len(rows)), rows, np.concatenate(([0], ends + 1))),
+        shape=(len(lines), len(table.index)),
+    )
+    size = len(table.index)
+    sums = lines_by_tokens @ table.sums[:size]
+    counts = lines_by_tokens @ table.counts[:size]
+    return sums.astype(np.float32) * (1.0 / counts).astype(np.float32)[:, None]
+
+
+def _log_branches(dots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """fastText's scores of the left and right branch for node dot products (float32)."""
+    right = np.float32(1) / (np.float32(1) + np.exp(-dots))
+    tiny = np.float32(1e-5)
+    return np.log((np.float32(1) - right) + tiny), np.log(right + tiny)
+
+
+def _walk_all(model: LidModel, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every leaf's score: the best leaf and the runner-up's score, per line."""
+    # float32, as fastText's dotRow rounds it; on one thread: the product is small,
+    # and the other core is busy storing (BLAS threads waiting on it cost 8x more).
+    with _blas().limit(limits=1, user_api="blas"):  # type: ignore[attr-defined]
+        dots = model.inner @ hidden.T
+    log_left, log_right = _log_branches(dots)
+    osz = len(model.labels)
+    lines = hidden.shape[0]
+    score = np.zeros((2 * osz - 1, lines), dtype=np.float32)
+    for nodes, lefts, rights in model.levels:  # root first, as the depth-first walk adds
+        base = score[nodes]
+        score[lefts] = base + log_left[nodes - osz]
+        score[rights] = base + log_right[nodes - osz]
+    leaves = score[:osz]
+    best = leaves.argmax(axis=0)
+    columns = np.arange(lines)
+    top = leaves[best, columns]
+    leaves[best, columns] = -np.inf
+    return best, top, leaves.max(axis=0)
+
+
+def _descend(model: LidModel, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Follow the likelier branch from the root: the one leaf that can reach p >= 0.5.
+
+    A leaf's probability is the product of its branches' probabilities, so a leaf
+    of probability at least one half lies where every branch has at least one half:
+    on this path. Returns the leaf, its score and, per line, the highest score any
+    branch left on the way could start from (its leaves score no more than that).
+    """
+    osz = len(model.labels)
+    lines = hidden.shape[0]
+    node = np.full(lines, 2 * osz - 2, dtype=np.int64)
+    score = np.zeros(lines, dtype=np.float32)
+    other = np.full(lines, -np.inf, dtype=np.float32)
+    active = np.arange(lines)
+    while len(active):
+        inner = node[active] - osz
+        dots = np.einsum("ij,ij->i", model.inner[inner], hidden[active])
+        log_left, log_right = _log_branches(dots)
+        go_right = log_right > log_left
+        base = score[active]
+        other[active] = np.maximum(other[active], base + np.where(go_right, log_left, log_right))
+        score[active] = base + np.where(go_right, log_right, log_left)
+        node[active] = np.where(go_right, model.right[inner], model.left[inner])
+        active = active[node[active] >= osz]
+    return node, score, other
+
+
 def predict(
     table: TokenTable, lines: list[str], threshold: float
 ) -> tuple[list[int], np.ndarray]:
@@ -357,7 +452,9 @@ def predict(
     lines : list of str
         The lines; whitespace separates words as in fastText.
     threshold : float
-        Lowest probability of a label that is reported.
+        Lowest probability of a label that is reported. From
+        :data:`DESCEND_FROM` up (the workbench's case) only the likelier branch
+        at each node is followed (:func:`_descend`); below, every leaf is scored.
 
     Returns
     -------
@@ -367,42 +464,18 @@ def predict(
         Indices of the lines whose decision was within :data:`MARGIN` (ask
         fastText about those).
     """
-    from scipy.sparse import csr_matrix
-
     model = table.model
-    rows = table.rows(_tokens(lines))
-    ends = np.flatnonzero(rows == 0)  # the sentinel is row 0
-    # One row per line, a one for each of its tokens: a product sums their rows.
-    lines_by_tokens = csr_matrix(
-        (np.ones(len(rows)), rows, np.concatenate(([0], ends + 1))),
-        shape=(len(lines), len(table.index)),
-    )
-    size = len(table.index)
-    sums = lines_by_tokens @ table.sums[:size]
-    counts = lines_by_tokens @ table.counts[:size]
-    hidden = sums.astype(np.float32) * (1.0 / counts).astype(np.float32)[:, None]
-    # float32, as fastText's dotRow rounds it; on one thread: the product is small,
-    # and the other core is busy storing (BLAS threads waiting on it cost 8x more).
-    with _blas().limit(limits=1, user_api="blas"):  # type: ignore[attr-defined]
-        dots = model.inner @ hidden.T
-    right = np.float32(1) / (np.float32(1) + np.exp(-dots))
-    tiny = np.float32(1e-5)
-    log_right = np.log(right + tiny)
-    log_left = np.log((np.float32(1) - right) + tiny)
-    osz = len(model.labels)
-    score = np.zeros((2 * osz - 1, len(lines)), dtype=np.float32)
-    for nodes, lefts, rights in model.levels:  # root first, as the depth-first walk adds
-        base = score[nodes]
-        score[lefts] = base + log_left[nodes - osz]
-        score[rights] = base + log_right[nodes - osz]
-    leaves = score[:osz]
-    best = leaves.argmax(axis=0)
-    columns = np.arange(len(lines))
-    top = leaves[best, columns]
-    leaves[best, columns] = -np.inf
-    runner_up = leaves.max(axis=0)
+    hidden = _hidden(table, lines)
     limit = np.float32(np.log(np.float32(threshold) + 1e-5))
+    if threshold >= DESCEND_FROM:
+        best, top, rest = _descend(model, hidden)
+        # A branch left on the way that could hold a leaf at the threshold, or a
+        # runner-up within MARGIN of the label, makes the call close (a leaf scores
+        # at most 1e-5 a level above where its branch starts: far less than MARGIN).
+        near_rest = rest >= limit - 3 * MARGIN
+    else:
+        best, top, rest = _walk_all(model, hidden)
+        near_rest = (top >= limit - MARGIN) & (top - rest < MARGIN)
     labels = np.where(top >= limit, best, -1)
-    close = np.flatnonzero((np.abs(top - limit) < MARGIN)
-                           | ((top >= limit - MARGIN) & (top - runner_up < MARGIN)))
+    close = np.flatnonzero((np.abs(top - limit) < MARGIN) | near_rest)
     return labels.tolist(), close
