@@ -385,7 +385,7 @@ def _hidden(table: TokenTable, lines: list[str]) -> np.ndarray:
 
 
 def _log_branches(dots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """fastText's scores of the left and right branch for node dot products (float32)."""
+    """The scores fastText gives the left and right branch of nodes, from their dot products."""
     right = np.float32(1) / (np.float32(1) + np.exp(-dots))
     tiny = np.float32(1e-5)
     return np.log((np.float32(1) - right) + tiny), np.log(right + tiny)
