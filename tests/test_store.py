@@ -298,6 +298,39 @@ def test_repeated_ids_within_one_file_are_merged(store_url: str, tmp_path: Path)
     project.close()
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["it's", "caf\u00e9", "tab\there", "", 2**63 - 1, -(2**63), True, None, 12.5, "\x01control"],
+)
+def test_a_value_every_row_shares_is_stored_exactly(store, value: object) -> None:
+    """A batch's constant columns are written into the INSERT: they must read back the same."""
+    from workbench.store.comments import INSERT_COLUMNS
+
+    texts = {"text", "platform", "thread_id", "kind", "source_format"}
+    column = "url" if isinstance(value, str) else "score"
+    if value is True:
+        column = "is_deleted"
+    if value == 12.5:
+        column = "attributes"
+        value = "12.5"
+    base = {name: (value if name == column else None) for name in INSERT_COLUMNS}
+    base.update({name: "x" for name in texts if name != column})
+    base.update(kind="comment", is_deleted=value is True, text="same text", platform="reddit")
+    columns = {name: [base[name]] * 3 for name in INSERT_COLUMNS}
+    columns["comment_id"] = ["a'1", "b2", "c3"]
+    with store.unit_of_work(bulk=True):
+        import_id = store.begin_import("f.ndjson", "reddit-dump", "tester")
+        assert store.add_comments(columns, import_id) == (3, 0)
+    rows = store.connection.execute(
+        f"SELECT comment_id, {column}, import_id, last_import_id FROM comments ORDER BY 1"
+    ).fetchall()
+    stored = [row[1] for row in rows]
+    expected = int(value) if value is True else value
+    assert [row[0] for row in rows] == ["a'1", "b2", "c3"]
+    assert stored == [expected] * 3 and [type(v) for v in stored] == [type(expected)] * 3
+    assert {(row[2], row[3]) for row in rows} == {(import_id, import_id)}
+
+
 # -- runs and the queue ---------------------------------------------------------------------
 
 

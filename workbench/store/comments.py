@@ -146,10 +146,12 @@ class CommentTables:
             return 0, 0
         known = self._stored_ids(ids)
         imports = [import_id] * n
-        rows = zip(*(columns[c] for c in INSERT_COLUMNS), imports, imports, strict=True)
         if not known and len(set(ids)) == n:
-            self._executemany(self.insert_sql(), rows)
+            sql, names = self.insert_constant_sql(columns, import_id)
+            bound = zip(*(columns[c] for c in names), strict=True) if names else [()] * n
+            self._executemany(sql, bound)
             return n, 0
+        rows = zip(*(columns[c] for c in INSERT_COLUMNS), imports, imports, strict=True)
         fresh, again = [], []
         for cid, row in zip(ids, rows, strict=True):
             if cid in known:
@@ -160,6 +162,31 @@ class CommentTables:
         self._executemany(self.insert_sql(), fresh)
         updated = self._executemany(self.upsert_sql(), again) if again else 0
         return len(fresh), updated
+
+    def insert_constant_sql(
+        self, columns: dict[str, list], import_id: int
+    ) -> tuple[str, list[str]]:
+        """A plain ``INSERT`` of a batch whose columns of one value are written into it.
+
+        Binding a parameter costs more than storing it: a batch's platform,
+        kind and format (and the import) are the same on every row, so they are
+        written as literals and only the other columns are bound. Returns the SQL
+        and the names of the bound columns, in order.
+        """
+        names = (*INSERT_COLUMNS, "import_id", "last_import_id")
+        values: list[str] = []
+        bound: list[str] = []
+        for name in INSERT_COLUMNS:
+            column = columns[name]
+            literal = _sql_literal(column[0])
+            if literal is not None and column.count(column[0]) == len(column):
+                values.append(literal)
+            else:
+                values.append("?")
+                bound.append(name)
+        values += [str(int(import_id))] * 2
+        sql = f"INSERT INTO comments ({', '.join(names)}) VALUES ({', '.join(values)})"
+        return sql, bound
 
     def _stored_ids(self, ids: list[str]) -> set[str]:
         """The subset of ``ids`` already in the comments table."""
@@ -447,3 +474,20 @@ def _typed_comments(frame: pd.DataFrame) -> pd.DataFrame:
             frame[column.name] = values.astype(column.dtype)
     frame.loc[frame["lang"] == "und", "lang"] = pd.NA
     return frame
+
+
+def _sql_literal(value: object) -> str | None:
+    """``value`` as an SQL literal, where it is one that reads back exactly; else ``None``.
+
+    Only what is certain to round-trip is written out: NULL, 64-bit integers
+    (booleans as 0 and 1, as binding stores them) and printable ASCII text.
+    """
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return str(int(value))
+    if type(value) is int and -(2**63) <= value < 2**63:
+        return str(value)
+    if type(value) is str and value.isascii() and value.isprintable():
+        return "'" + value.replace("'", "''") + "'"
+    return None
