@@ -165,9 +165,9 @@ def test_label_columns_fills_only_what_the_loader_left_open() -> None:
         [None, "fr", None, None, None],
         [False, False, False, True, False],
     )
-    assert label_columns(columns) == 3
-    assert columns["lang"] == ["es", "fr", UNDETERMINED, None, "de"], (
-        "a platform's label is kept, too short is 'und', a deleted row is left alone"
+    assert label_columns(columns) == 4
+    assert columns["lang"] == ["es", "fr", UNDETERMINED, UNDETERMINED, "de"], (
+        "a platform's label is kept; too short, or a deleted row's empty text, is 'und'"
     )
 
 

@@ -288,6 +288,23 @@ def test_identical_reimport_writes_no_revision(store_url: str, tmp_path: Path) -
     project.close()
 
 
+def test_a_deleted_copy_keeps_the_text_and_language_known_before(
+    store_url: str, tmp_path: Path
+) -> None:
+    project = _project(tmp_path, store_url)
+    project.import_files([_ndjson(tmp_path / "live.ndjson", REDDIT_FULL)])
+    gone = {**REDDIT_FULL, "id": "k2", "body": "[deleted]", "author": "[deleted]"}
+    deleted_copy = {**REDDIT_FULL, "body": "[deleted]", "author": "[deleted]"}
+    report = project.import_files([_ndjson(tmp_path / "later.ndjson", deleted_copy, gone)])
+    assert report.languages_detected == 2, "both rows were labelled as they were read"
+    rows = project.comments(private=True).set_index("comment_id")
+    assert rows.loc["reddit:t1_k1", "text"] == "The wait was four hours."
+    assert rows.loc["reddit:t1_k1", "lang"] == "en", "the kept text keeps its language"
+    assert pd.isna(rows.loc["reddit:t1_k2", "lang"]), "an empty placeholder: undetermined"
+    assert project.store.texts_missing_language(0, 10) == [], "nothing left for a later pass"
+    project.close()
+
+
 def test_repeated_ids_within_one_file_are_merged(store_url: str, tmp_path: Path) -> None:
     project = _project(tmp_path, store_url)
     edited = {**REDDIT_SPARSE, "body": "The wait was five hours."}

@@ -157,14 +157,14 @@ def label_columns(columns: dict[str, list], start: int = 0, stop: int | None = N
     """Label rows ``start:stop`` of a column batch whose loader gave no language.
 
     Fills ``columns["lang"]`` in place with the detected code, or
-    :data:`UNDETERMINED` where the text is too short to tell, so the store knows
-    the row was examined. Deleted rows are left alone: their text is an empty
-    placeholder (a re-imported deleted copy must not replace the language of the
-    text kept from before). Returns how many rows were labelled.
+    :data:`UNDETERMINED` where the text is too short to tell (a deleted row's
+    empty placeholder too), so the store knows the row was examined. (A deleted
+    copy of a comment stored before keeps the language of the text kept from
+    before: the store's upsert sees to that.) Returns how many rows were labelled.
     """
-    langs, texts, deleted = columns["lang"], columns["text"], columns["is_deleted"]
+    langs, texts = columns["lang"], columns["text"]
     stop = len(langs) if stop is None else stop
-    rows = [i for i in range(start, stop) if langs[i] is None and not deleted[i]]
+    rows = [i for i in range(start, stop) if langs[i] is None]
     if not rows:
         return 0
     found = detect_languages([texts[i] for i in rows])

@@ -23,7 +23,7 @@ from workbench.frames import as_comments_frame, empty_comments
 from . import facebook, mastodon, reddit, tabular, twitter, youtube  # noqa: F401 (register)
 from .base import LOADERS, Batch, ColumnMapping, Loader, LoadOptions
 from .fileio import read_sample
-from .finish import FINISHED_COLUMNS, DepthMemory, finish_rows
+from .finish import FINISHED_COLUMNS, DepthMemory, finish_columns, loader_columns
 
 __all__ = [
     "LOADERS",
@@ -112,8 +112,9 @@ def iter_batches(
     def generate() -> Iterator[tuple[dict[str, list], Batch]]:
         memory = DepthMemory()
         for batch in loader.load(path, options):
-            columns = finish_rows(batch.rows, loader.name, path, memory)
-            batch.rows = []  # finished: free the loader rows early
+            given = batch.columns if batch.columns is not None else loader_columns(batch.rows)
+            columns = finish_columns(given, loader.name, path, memory)
+            batch.rows, batch.columns = [], None  # finished: free the loader rows early
             yield columns, batch
 
     return loader.name, generate()

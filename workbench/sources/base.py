@@ -49,6 +49,10 @@ class Batch:
     ----------
     rows : list of dict
         Loader rows (keys from :data:`ROW_KEYS`; missing keys mean ``None``).
+    columns : dict of str to list, optional
+        The same laid out as columns instead, one list per key of
+        :data:`ROW_KEYS` (``None`` where a row has no value): a streaming loader
+        may build these directly, saving a dict per row. Used when given.
     gaps : list of dict
         Items the export says exist but does not contain (Reddit ``more`` and
         "continue this thread" stubs). Keys: ``platform``, ``thread_id``,
@@ -69,6 +73,7 @@ class Batch:
     """
 
     rows: list[dict[str, Any]] = field(default_factory=list)
+    columns: dict[str, list] | None = None
     gaps: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -24,6 +24,7 @@ from .text import normalise_text
 FINISHED_COLUMNS: tuple[str, ...] = (*ROW_KEYS, "source_format")
 
 _KINDS = frozenset(("post", "comment"))
+_KINDS_OR_NONE = frozenset(("post", "comment", None, ""))
 _INT_LIMIT = 2**63
 _LAST_SECOND = 32503680000.0  # 3000-01-01: later (or negative) times are not real
 
@@ -132,18 +133,101 @@ def derive_depths(
     return result
 
 
+def loader_columns(rows: list[dict[str, Any]]) -> dict[str, list]:
+    """Loader rows laid out as one list per key of :data:`ROW_KEYS` (``None`` where missing)."""
+    return {key: [row.get(key) for row in rows] for key in ROW_KEYS}
+
+
 def finish_rows(
     rows: list[dict[str, Any]],
     source_format: str,
     path: Path,
     memory: DepthMemory | None = None,
 ) -> dict[str, list]:
-    """Lay loader rows out as canonical columns.
+    """Lay loader rows out as canonical columns (:func:`finish_columns` of their columns)."""
+    return finish_columns(loader_columns(rows), source_format, path, memory)
+
+
+def _first(flags: Any) -> int | None:
+    """Index of the first true value, or ``None``."""
+    for index, flag in enumerate(flags):
+        if flag:
+            return index
+    return None
+
+
+def _all(column: list, value: Any) -> bool:
+    """Whether every item of ``column`` is ``value`` (counted in C)."""
+    return column.count(value) == len(column)
+
+
+def _check(columns: dict[str, list], path: Path) -> None:
+    """Raise for the first record that lacks an id, platform or text, or has a bad kind."""
+    ids, texts = columns["comment_id"], columns["text"]
+    problems: list[tuple[int, str, str | None]] = []
+    if set(map(type, ids)) != {str} or "" in ids:
+        bad = _first(not cid or not isinstance(cid, str) for cid in ids)
+        if bad is not None:
+            problems.append((bad, f"record {bad + 1} has no id", "Check the export"))
+    if not set(map(type, texts)) <= {str, type(None)}:
+        bad = _first(text is not None and not isinstance(text, str) for text in texts)
+        if bad is not None:
+            problems.append((bad, f"record {ids[bad]!r} has text of type "
+                                  f"{type(texts[bad]).__name__}", None))  # fmt: skip
+    platforms = columns["platform"]
+    if not all(platforms):
+        bad = _first(not platform for platform in platforms)
+        problems.append((bad, f"record {ids[bad]!r} has no platform", "Check the export"))  # type: ignore[index]
+    kinds = columns["kind"]
+    if not _known_kinds(kinds):
+        bad = _first(kind and (not isinstance(kind, str) or kind not in _KINDS) for kind in kinds)
+        if bad is not None:
+            problems.append((bad, f"record {ids[bad]!r} has kind {kinds[bad]!r}; "
+                                  "expected post or comment", None))  # fmt: skip
+    if problems:
+        _, message, hint = min(problems, key=lambda problem: problem[0])
+        raise RecordError(path, message, hint=hint)
+
+
+def _known_kinds(kinds: list) -> bool:
+    """Whether every kind is post, comment or left out (the usual batch)."""
+    try:
+        return set(kinds) <= _KINDS_OR_NONE
+    except TypeError:  # an unhashable value
+        return False
+
+
+def _or_none(column: list) -> list:
+    """Empty values (``""``, ``0``...) as ``None``."""
+    if _all(column, None) or all(column):
+        return column
+    return [value or None for value in column]
+
+
+def _small_ints(column: list) -> list[int | None]:
+    """:func:`_small_int` of each value."""
+    if _all(column, None):
+        return column
+    if set(map(type, column)) <= {int, type(None)}:
+        present = [value for value in column if value is not None]
+        if -_INT_LIMIT < min(present) and max(present) < _INT_LIMIT:
+            return column
+    return [_small_int(value) for value in column]
+
+
+def finish_columns(
+    columns: dict[str, list],
+    source_format: str,
+    path: Path,
+    memory: DepthMemory | None = None,
+) -> dict[str, list]:
+    """Turn loader columns into canonical columns.
 
     Parameters
     ----------
-    rows : list of dict
-        Loader rows (see :data:`workbench.sources.base.ROW_KEYS`).
+    columns : dict of str to list
+        One list per key of :data:`ROW_KEYS`, all of one length (``None`` where a
+        row has no value). Lists may be changed or reused.
     source_format : str
         Name of the loader that read them.
     path : Path
@@ -159,60 +243,57 @@ def finish_rows(
     Raises
     ------
     RecordError
-        If a row lacks an id, platform, thread or text.
+        For the first record that lacks an id, platform or text (or has a text that
+        is no string, or a kind other than post or comment).
     """
-    cols: dict[str, list] = {name: [] for name in FINISHED_COLUMNS}
-    ids, platforms, threads, parents = (
-        cols["comment_id"],
-        cols["platform"],
-        cols["thread_id"],
-        cols["parent_id"],
-    )
-    kinds, authors, titles, texts = cols["kind"], cols["author"], cols["title"], cols["text"]
-    raws, scores, urls, langs = cols["text_raw"], cols["score"], cols["url"], cols["lang"]
-    deleted, attrs = cols["is_deleted"], cols["attributes"]
-    times: list[float | None] = []
-    given_depths: list[int | None] = []
-    for number, row in enumerate(rows):
-        cid = row.get("comment_id")
-        text = row.get("text")
-        if not cid or not isinstance(cid, str):
-            raise RecordError(path, f"record {number + 1} has no id", hint="Check the export")
-        if text is None:
-            text = ""
-        elif not isinstance(text, str):
-            raise RecordError(path, f"record {cid!r} has text of type {type(text).__name__}")
-        clean = normalise_text(text) if text else text
-        raw = row.get("text_raw")
-        if raw is None:
-            raw = text
-        ids.append(cid)
-        platforms.append(row["platform"])
-        thread = row.get("thread_id") or cid
-        threads.append(thread)
-        parents.append(row.get("parent_id"))
-        kind = row.get("kind") or "comment"
-        if kind not in _KINDS:
-            raise RecordError(path, f"record {cid!r} has kind {kind!r}; expected post or comment")
-        kinds.append(kind)
-        authors.append(row.get("author") or None)
-        times.append(row.get("created_at"))
-        title = row.get("title")
-        titles.append(normalise_text(title) if title else None)
-        texts.append(clean)
-        raws.append(raw if raw != clean else None)
-        given_depths.append(_small_int(row.get("depth")))
-        scores.append(_small_int(row.get("score")))
-        urls.append(row.get("url") or None)
-        langs.append(row.get("lang") or None)
-        deleted.append(bool(row.get("is_deleted")))
-        extra = row.get("attributes")
-        attrs.append(_dump_attributes(extra) if extra else None)
-    cols["created_at"] = iso_times(times)
-    cols["depth"] = derive_depths(
-        ids, parents, threads, kinds, given_depths, memory.depths if memory else None
-    )
+    _check(columns, path)
+    ids, texts, raws = columns["comment_id"], columns["text"], columns["text_raw"]
+    n = len(ids)
+    texts = [text or "" for text in texts]  # a missing text is empty
+    clean = [normalise_text(text) if text else text for text in texts]
+    if _all(raws, None):
+        kept = [None if text == done else text for text, done in zip(texts, clean, strict=True)]
+    else:
+        kept = [
+            None if (raw if raw is not None else text) == done else (raw if raw is not None
+                                                                     else text)
+            for raw, text, done in zip(raws, texts, clean, strict=True)
+        ]  # fmt: skip
+    threads = columns["thread_id"]
+    if not all(threads):
+        threads = [thread or cid for thread, cid in zip(threads, ids, strict=True)]
+    kinds = columns["kind"]
+    if not _all(kinds, "comment"):
+        kinds = [kind or "comment" for kind in kinds]
+    titles = columns["title"]
+    if not _all(titles, None):
+        titles = [normalise_text(title) if title else None for title in titles]
+    attributes = columns["attributes"]
+    if not _all(attributes, None):
+        attributes = [_dump_attributes(extra) if extra else None for extra in attributes]
+    deleted = columns["is_deleted"]
+    deleted = [False] * n if _all(deleted, None) else list(map(bool, deleted))
+    parents = columns["parent_id"]
+    depths = derive_depths(ids, parents, threads, kinds, _small_ints(columns["depth"]),
+                           memory.depths if memory else None)  # fmt: skip
     if memory is not None:
-        memory.remember(ids, cols["depth"])
-    cols["source_format"] = [source_format] * len(ids)
-    return cols
+        memory.remember(ids, depths)
+    return {
+        "comment_id": ids,
+        "platform": columns["platform"],
+        "thread_id": threads,
+        "parent_id": parents,
+        "kind": kinds,
+        "author": _or_none(columns["author"]),
+        "created_at": iso_times(columns["created_at"]),
+        "title": titles,
+        "text": clean,
+        "text_raw": kept,
+        "depth": depths,
+        "score": _small_ints(columns["score"]),
+        "url": _or_none(columns["url"]),
+        "lang": _or_none(columns["lang"]),
+        "is_deleted": deleted,
+        "attributes": attributes,
+        "source_format": [source_format] * n,
+    }

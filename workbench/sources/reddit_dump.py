@@ -25,7 +25,7 @@ import orjson
 from workbench.errors import RecordError, WorkbenchError
 from workbench.gcpause import collector_paused
 
-from .base import Batch, LoadOptions, Sample, register
+from .base import ROW_KEYS, Batch, LoadOptions, Sample, register
 from .fields import describe
 from .fileio import iter_json_lines
 from .reddit_things import (
@@ -94,25 +94,35 @@ class RedditDumpLoader:
         lines = iter_json_lines(path, skipped=skipped)
         while True:
             with collector_paused():
-                rows = _fill(lines, path, size)
-            if len(rows) < size:
+                columns = _fill(lines, path, size)
+            if len(columns["comment_id"]) < size:
                 break
-            yield Batch(rows=rows)
-        yield Batch(rows=rows, skipped=skipped)
+            yield Batch(columns=columns)
+        yield Batch(columns=columns, skipped=skipped)
 
 
-def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> list[dict[str, Any]]:
-    """Convert up to ``size`` records to rows (fewer only at the end of the file).
+def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> dict[str, list]:
+    """Convert up to ``size`` records to loader columns (fewer only at the end of the file).
 
     The common record (a comment whose fields all have the usual types) is
-    converted inline here, with subscripts and class checks only: this is the
-    loop a million-line dump runs through. Anything else (a submission, a missing
-    field, a string timestamp, a wrong type) goes to the checked converters of
-    :mod:`.reddit_things`, which convert it or raise a located RecordError. Both
-    paths give identical rows (tested).
+    converted inline here, with subscripts and class checks only, straight into
+    the columns: this is the loop a million-line dump runs through. Anything else
+    (a submission, a missing field, a string timestamp, a wrong type) goes to the
+    checked converters of :mod:`.reddit_things`, which convert it or raise a
+    located RecordError. Both paths give identical values (tested).
     """
-    rows: list[dict[str, Any]] = []
-    append = rows.append
+    ids: list[Any] = []
+    threads_of: list[Any] = []
+    parents: list[Any] = []
+    authors: list[Any] = []
+    times: list[Any] = []
+    texts: list[Any] = []
+    scores: list[Any] = []
+    urls: list[Any] = []
+    extras: list[Any] = []
+    raws: dict[int, str] = {}
+    deleted: list[int] = []
+    checked: dict[int, dict[str, Any]] = {}
     # Locals, not globals, in the per-line loop.
     unescape, site, deleted_bodies = unescape_reddit, SITE, DELETED_BODIES
     min_int, max_int, max_epoch = -MAX_INT, MAX_INT, int(MAX_EPOCH)
@@ -144,8 +154,7 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> list[dict[
                     or link[:3] != "t3_"
                     or parent[2:3] != "_"
                 ):
-                    append(_checked_row(d, path, number))
-                    continue
+                    raise TypeError
                 thread = threads.get(link)
                 if thread is None or thread[1] != subreddit:
                     thread = threads[link] = (
@@ -153,37 +162,36 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> list[dict[
                         subreddit,
                         f"{site}/r/{subreddit}/comments/{link[3:]}/_/",
                     )
+                comment_id = "reddit:t1_" + cid  # TypeError unless str
                 permalink = d.get("permalink")
                 if permalink.__class__ is str and permalink[:1] == "/":
                     url = site + permalink
                 else:
                     url = thread[2] + cid + "/"
-                attributes = {"subreddit": subreddit}
-                # Same keys as reddit_things.comment_row: defaults left out.
-                row = {
-                    "comment_id": "reddit:t1_" + cid,  # TypeError unless str
-                    "platform": "reddit",
-                    "thread_id": thread[0],
-                    "parent_id": thread[0] if parent == link else "reddit:" + parent,
-                    "author": None if author == "[deleted]" else author,
-                    "created_at": float(created),
-                    "text": body,
-                    "score": score,
-                    "url": url,
-                    "attributes": attributes,
-                }
             except (KeyError, TypeError):
-                append(_checked_row(d, path, number))
+                checked[len(ids)] = _checked_row(d, path, number)
+                ids.append(None)
+                threads_of.append(None)
+                parents.append(None)
+                authors.append(None)
+                times.append(None)
+                texts.append(None)
+                scores.append(None)
+                urls.append(None)
+                extras.append(None)
                 continue
+            # Same values as reddit_things.comment_row gives.
+            attributes = {"subreddit": subreddit}
             if len(body) == 9 and (body == "[deleted]" or body == "[removed]"):
                 attributes["removal"] = deleted_bodies[body]
-                row["text"] = ""
-                row["is_deleted"] = True
+                deleted.append(len(ids))
+                text = ""
             elif "&" in body:
                 text = unescape(body)
                 if text != body:
-                    row["text"] = text
-                    row["text_raw"] = body
+                    raws[len(ids)] = body
+            else:
+                text = body
             # As reddit_things.add_comment_attributes, inlined (one call per line
             # costs more than these lookups).
             if d.get("edited"):
@@ -198,7 +206,15 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> list[dict[
                 attributes["retrieved_on"] = d["retrieved_on"]
             if "link_title" in d:
                 attributes["link_title"] = d["link_title"]
-            append(row)
+            ids.append(comment_id)
+            threads_of.append(thread[0])
+            parents.append(thread[0] if parent == link else "reddit:" + parent)
+            authors.append(None if author == "[deleted]" else author)
+            times.append(float(created))
+            texts.append(text)
+            scores.append(score)
+            urls.append(url)
+            extras.append(attributes)
     except WorkbenchError:
         raise
     except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
@@ -210,7 +226,20 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> list[dict[
             record=f"line {number}",
             hint="Check that line; is this really a Reddit dump?",
         ) from None
-    return rows
+    n = len(ids)
+    columns: dict[str, list] = {key: [None] * n for key in ROW_KEYS}
+    columns.update(
+        comment_id=ids, platform=[PLATFORM] * n, thread_id=threads_of, parent_id=parents,
+        author=authors, created_at=times, text=texts, score=scores, url=urls, attributes=extras,
+    )  # fmt: skip
+    for index, raw in raws.items():
+        columns["text_raw"][index] = raw
+    for index in deleted:
+        columns["is_deleted"][index] = True
+    for index, row in checked.items():
+        for key in ROW_KEYS:
+            columns[key][index] = row.get(key)
+    return columns
 
 
 def _checked_row(d: Any, path: Path, number: int) -> dict[str, Any]:

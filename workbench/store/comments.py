@@ -42,10 +42,12 @@ class CommentTables:
     def _merged(self, name: str) -> str:
         """SQL for the value column ``name`` takes when a stored comment comes again."""
         old, new = f"comments.{name}", f"excluded.{name}"
+        # A deleted copy never wipes text captured earlier, nor that text's language.
+        keep_old = "excluded.is_deleted <> 0 AND comments.is_deleted = 0"
+        if name == "lang":
+            return f"CASE WHEN {keep_old} THEN {old} ELSE COALESCE({new}, {old}) END"
         if name in ("text", "text_raw"):
-            # A deleted copy never wipes text captured earlier; an unchanged text
-            # keeps its known raw form.
-            keep_old = "excluded.is_deleted <> 0 AND comments.is_deleted = 0"
+            # An unchanged text keeps its known raw form.
             if name == "text":
                 return f"CASE WHEN {keep_old} THEN {old} ELSE {new} END"
             same_text = f"excluded.text {self.DISTINCT} comments.text"
