@@ -12,6 +12,7 @@ from workbench import pipeline
 from workbench.errors import RecordError
 from workbench.language import UNDETERMINED, detect_languages, label_columns
 from workbench.project import Project
+from workbench.sources import Batch
 from workbench.sources.finish import DepthMemory, derive_depths
 
 from .test_language import AWKWARD
@@ -110,7 +111,8 @@ def test_a_batch_awaited_early_is_finished_by_the_caller() -> None:
     columns = {"comment_id": list(range(rows)), "text": texts, "lang": [None] * rows,
                "is_deleted": [False] * rows}
     looks = iter([False, False, True])
-    done, labelled = pipeline.label_until_awaited(columns, lambda: next(looks))
+    annotate = pipeline.Annotator(True, None)
+    done, labelled = annotate.until_awaited(columns, Batch(), lambda: next(looks))
     assert done == labelled == 2 * pipeline.LABEL_CHUNK < rows
     assert columns["lang"][done - 1] is not None and columns["lang"][done:] == [None] * (
         rows - done)
@@ -119,7 +121,7 @@ def test_a_batch_awaited_early_is_finished_by_the_caller() -> None:
     label_columns(whole)
     assert columns["lang"] == whole["lang"]
     nothing = dict(columns, lang=[None] * rows)
-    assert pipeline.label_until_awaited(nothing, lambda: True) == (0, 0)
+    assert annotate.until_awaited(nothing, Batch(), lambda: True) == (0, 0)
 
 
 def test_requests_count_batches_asked_for() -> None:
@@ -239,8 +241,21 @@ def test_the_reader_flags_non_substantive_answers_in_both_paths(
     rule = SubstanceRule(["n/a", "did not answer"], min_chars=2)
     found = {}
     for threshold in (0, 10**12):  # the reader process, then in-process
-        monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", threshold)
-        _, batches = pipeline.produce_batches(dump, "reddit-dump", None, 2, substance=rule)
-        found[threshold] = sorted(ref for _c, b in batches for reason, ref in b.flagged
-                                  if reason == NON_SUBSTANTIVE)  # fmt: skip
-    assert found[0] == found[10**12] == ["reddit:t1_c0", "reddit:t1_c2", "reddit:t1_c3"]
+        for labelling in (True, False):  # without labelling the caller flags every row
+            monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", threshold)
+            _, batches = pipeline.produce_batches(dump, "reddit-dump", None, 2, substance=rule,
+                                                  detect_language=labelling)  # fmt: skip
+            found[threshold, labelling] = sorted(
+                ref for _c, b in batches for reason, ref in b.flagged if reason == NON_SUBSTANTIVE
+            )
+    assert set(map(tuple, found.values())) == {("reddit:t1_c0", "reddit:t1_c2", "reddit:t1_c3")}
+    # A batch annotated in two parts (the reader's chunks, then the caller's rest)
+    # gets the flags of one pass, in row order.
+    _, whole = pipeline.read_batches(dump, "reddit-dump", None, 10, detect_language=False)
+    columns, _ = next(whole)
+    batch = Batch()
+    annotate = pipeline.Annotator(True, rule)
+    annotate(columns, batch, 0, 3)
+    annotate(columns, batch, 3)
+    assert [ref for _, ref in batch.flagged] == ["reddit:t1_c0", "reddit:t1_c2", "reddit:t1_c3"]
+    assert None not in columns["lang"]

@@ -8,8 +8,10 @@ comment.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where a frame is made: the import's reader process needs none
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ GAP_COLUMNS: tuple[Column, ...] = (
 
 def empty_comments() -> pd.DataFrame:
     """Return an empty comments frame with every column and dtype in place."""
+    import pandas as pd
+
     return pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in COMMENT_COLUMNS})
 
 
@@ -75,6 +79,8 @@ def as_comments_frame(columns: dict[str, list]) -> pd.DataFrame:
     pandas.DataFrame
         Columns in the canonical order with canonical dtypes.
     """
+    import pandas as pd
+
     n = len(next(iter(columns.values()))) if columns else 0
     data = {}
     for col in COMMENT_COLUMNS:

@@ -10,12 +10,14 @@ machines with one core, are read in-process, where a worker would only add
 start-up time. Either way the caller sees the same sequence of batches, with the
 same ``lang`` values, and the same errors.
 
-Language labelling is shared out so that neither core waits: the worker labels a
-batch (rows whose loader gave no language) in chunks and, between chunks, looks
-whether the calling process has asked for that batch (one byte on the worker's
-stdin each time it is ready for the next batch). If it has, the batch goes over
-at once, and the calling process labels the rows the worker did not reach before
-handing the batch on, while the worker reads the next one.
+Annotating a batch (labelling languages, flagging non-substantive answers) is
+shared out so that neither core waits: the worker annotates a batch in chunks
+and, between chunks, looks whether the calling process has asked for that batch
+(one byte on the worker's stdin each time it is ready for the next batch). If it
+has, the batch goes over at once, and the calling process annotates the rows the
+worker did not reach before handing the batch on, while the worker reads the next
+one. Without language labelling the calling process, which then has less to do,
+flags every row itself.
 """
 
 from __future__ import annotations
@@ -71,6 +73,46 @@ class Batches(Iterator[ColumnBatch]):
             close()
 
 
+class Annotator:
+    """What is added to a finished batch: languages and non-substantive flags.
+
+    Parameters
+    ----------
+    detect_language : bool
+        Label the language of rows whose loader gave none.
+    substance : SubstanceRule, optional
+        Add the batch's non-substantive answers to its ``flagged`` rows.
+    """
+
+    def __init__(self, detect_language: bool, substance: SubstanceRule | None) -> None:
+        self.detect_language = detect_language
+        self.substance = substance
+
+    def __call__(
+        self, columns: dict[str, list], batch: Batch, start: int = 0, stop: int | None = None
+    ) -> int:
+        """Annotate rows ``start:stop``; returns how many rows were labelled."""
+        if self.substance is not None:
+            batch.flagged.extend(self.substance.flag(columns, start, stop))
+        return label_columns(columns, start, stop) if self.detect_language else 0
+
+    def until_awaited(
+        self, columns: dict[str, list], batch: Batch, awaited: Callable[[], bool]
+    ) -> tuple[int, int]:
+        """Annotate a batch chunk by chunk until ``awaited()`` says it is wanted now.
+
+        Returns how many leading rows were gone through (the caller annotates the
+        rest) and how many of them were labelled.
+        """
+        rows = len(columns["comment_id"])
+        done = labelled = 0
+        while done < rows and not awaited():
+            stop = min(rows, done + LABEL_CHUNK)
+            labelled += self(columns, batch, done, stop)
+            done = stop
+        return done, labelled
+
+
 def read_batches(
     path: Path,
     format: str,
@@ -80,33 +122,15 @@ def read_batches(
     detect_language: bool = True,
     substance: SubstanceRule | None = None,
 ) -> tuple[str, Batches]:
-    """Finished column batches of one file, read (and labelled) in this process."""
+    """Finished column batches of one file, read and annotated in this process."""
     name, batches = iter_batches(path, format, mapping=mapping, batch_size=batch_size)
+    annotate = Annotator(detect_language, substance)
 
-    def labelled() -> Iterator[tuple[dict[str, list], Batch, int]]:
+    def annotated() -> Iterator[tuple[dict[str, list], Batch, int]]:
         for columns, batch in batches:
-            if substance is not None:
-                batch.flagged.extend(substance.flag(columns))
-            yield columns, batch, label_columns(columns) if detect_language else 0
+            yield columns, batch, annotate(columns, batch)
 
-    return name, Batches(labelled())
-
-
-def label_until_awaited(
-    columns: dict[str, list], awaited: Callable[[], bool]
-) -> tuple[int, int]:
-    """Label a batch chunk by chunk until ``awaited()`` says it is wanted now.
-
-    Returns how many leading rows were gone through (the caller labels the rest)
-    and how many of them were labelled.
-    """
-    rows = len(columns["comment_id"])
-    done = labelled = 0
-    while done < rows and not awaited():
-        stop = min(rows, done + LABEL_CHUNK)
-        labelled += label_columns(columns, done, stop)
-        done = stop
-    return done, labelled
+    return name, Batches(annotated())
 
 
 class _Requests:
@@ -177,7 +201,8 @@ def worker_main() -> None:
     Reads its arguments as one pickled message on stdin and writes
     length-prefixed messages to stdout; the pipe's small buffer is the bounded
     queue (the worker blocks until the parent has taken a batch). When labelling,
-    it then reads one byte on stdin for each batch the parent is ready for.
+    it then reads one byte on stdin for each batch the parent is ready for (with
+    labelling off the parent closes stdin at once, and annotates every row).
     """
     gc.disable()
     out = sys.stdout.buffer
@@ -188,15 +213,12 @@ def worker_main() -> None:
         return
     path, format, mapping, batch_size, detect_language, substance = message[1]  # type: ignore[misc]
     requests = _Requests(stdin.fileno())
+    annotate = Annotator(detect_language, substance)
     try:
         name, batches = iter_batches(path, format, mapping=mapping, batch_size=batch_size)
         _send(out, _FORMAT, name)
         for columns, batch in batches:
-            if substance is not None:
-                batch.flagged.extend(substance.flag(columns))
-            done, labelled = 0, 0
-            if detect_language:
-                done, labelled = label_until_awaited(columns, requests.awaited)
+            done, labelled = annotate.until_awaited(columns, batch, requests.awaited)
             _send(out, _BATCH, (columns, batch, done, labelled))
             requests.sent += 1
         _send(out, _DONE, None)
@@ -256,7 +278,8 @@ def produce_batches(
     requests, stream = process.stdin, process.stdout
     _send(requests, _ARGS, (path, format, mapping, batch_size, detect_language, substance))
     if not detect_language:
-        requests.close()
+        requests.close()  # the worker annotates nothing: this process has time to
+    annotate = Annotator(detect_language, substance)
 
     def stop() -> None:
         if process.poll() is None:
@@ -307,8 +330,8 @@ def produce_batches(
                 if kind == _ERROR:
                     raise value  # type: ignore[misc]
                 columns, batch, done, labelled = value  # type: ignore[misc]
-                if detect_language and done < len(columns["comment_id"]):
-                    labelled += label_columns(columns, done)
+                if done < len(columns["comment_id"]):
+                    labelled += annotate(columns, batch, done)
                 yield columns, batch, labelled
         finally:
             stop()

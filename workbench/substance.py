@@ -98,16 +98,20 @@ class SubstanceRule:
                 return True
         return len(text) <= 80 and _key(text) in self.answers
 
-    def flag(self, columns: Mapping[str, Sequence[Any]]) -> list[tuple[str, str]]:
-        """``(NON_SUBSTANTIVE, comment_id)`` for each answer of a batch that says nothing.
+    def flag(
+        self, columns: Mapping[str, Sequence[Any]], start: int = 0, stop: int | None = None
+    ) -> list[tuple[str, str]]:
+        """``(NON_SUBSTANTIVE, comment_id)`` for answers of rows ``start:stop`` that say nothing.
 
-        A deleted comment, with no text, is not an answer. The reader calls this on
+        A deleted comment, with no text, is not an answer. The import calls this on
         each batch (beside the storing process, like language labelling), so the flags
         travel with the batch's other flagged rows.
         """
-        return [(NON_SUBSTANTIVE, str(comment_id))
-                for comment_id, text in zip(columns["comment_id"], columns["text"], strict=True)
-                if isinstance(text, str) and text.strip() and self.is_non_substantive(text)]
+        ids, texts = columns["comment_id"], columns["text"]
+        stop = len(ids) if stop is None else stop
+        return [(NON_SUBSTANTIVE, str(ids[i])) for i in range(start, stop)
+                if isinstance(texts[i], str) and texts[i].strip()
+                and self.is_non_substantive(texts[i])]  # fmt: skip
 
     def mask(self, texts: Sequence[Any]) -> list[bool]:
         """:meth:`is_non_substantive` of every text."""

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from workbench.errors import UnknownFormatError
 from workbench.frames import as_comments_frame, empty_comments
@@ -24,6 +23,9 @@ from . import facebook, mastodon, reddit, tabular, twitter, youtube  # noqa: F40
 from .base import LOADERS, Batch, ColumnMapping, Loader, LoadOptions
 from .fileio import read_sample
 from .finish import FINISHED_COLUMNS, DepthMemory, finish_columns, loader_columns
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: the reader process needs none
+    import pandas as pd
 
 __all__ = [
     "LOADERS",
