@@ -8,6 +8,7 @@ loader's output looks the same downstream.
 from __future__ import annotations
 
 import json
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ _KINDS = frozenset(("post", "comment"))
 _KINDS_OR_NONE = frozenset(("post", "comment", None, ""))
 _INT_LIMIT = 2**63
 _LAST_SECOND = 32503680000.0  # 3000-01-01: later (or negative) times are not real
+_NUMBERS = frozenset((float, int, bool))
 
 
 def _small_int(value: object) -> int | None:
@@ -50,11 +52,19 @@ def iso_times(epochs: list[float | None]) -> list[str | None]:
     """
     if not epochs:
         return []
-    values = np.array(
-        [e if isinstance(e, int | float) and 0 <= e <= _LAST_SECOND else np.nan for e in epochs],
-        dtype="float64",
-    )
+    if set(map(type, epochs)) <= _NUMBERS:  # the usual column: no value needs a look
+        values = np.array(epochs, dtype="float64")
+        values[~((values >= 0) & (values <= _LAST_SECOND))] = np.nan
+    else:
+        values = np.array(
+            [e if isinstance(e, int | float) and 0 <= e <= _LAST_SECOND else np.nan
+             for e in epochs],
+            dtype="float64",
+        )  # fmt: skip
     missing = np.isnan(values)
+    if not missing.any() and (values == np.floor(values)).all():  # whole seconds
+        seconds = np.datetime_as_string(values.astype("int64").astype("datetime64[s]"), unit="s")
+        return [s + ".000Z" for s in seconds.tolist()]
     millis = np.where(missing, 0, np.round(values * 1000.0)).astype("int64")
     text = np.datetime_as_string(millis.astype("datetime64[ms]"), unit="ms")
     out: list[str | None] = [s + "Z" for s in text.tolist()]
@@ -79,12 +89,9 @@ class DepthMemory:
     def remember(self, ids: list[str], depths: list[int | None]) -> None:
         """Add the known depths of one batch."""
         store = self.depths
-        for cid, depth in zip(ids, depths, strict=True):
-            if depth is not None:
-                store[cid] = depth
+        store.update(zip(ids, depths, strict=True))  # an unknown (None) reads as missing
         if len(store) > self.capacity:
-            keep = list(store.items())[len(store) // 2 :]
-            self.depths = dict(keep)
+            self.depths = dict(islice(store.items(), len(store) // 2, None))
 
 
 def derive_depths(
