@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from workbench.language import label_columns
+from workbench.language import load as load_language_model
 from workbench.sources import Batch, ColumnMapping, iter_batches
 from workbench.substance import SubstanceRule
 
@@ -277,7 +278,9 @@ def produce_batches(
     assert process.stdin is not None and process.stdout is not None
     requests, stream = process.stdin, process.stdout
     _send(requests, _ARGS, (path, format, mapping, batch_size, detect_language, substance))
-    if not detect_language:
+    if detect_language:
+        load_language_model()  # while the worker starts: this process waits for it anyway
+    else:
         requests.close()  # the worker annotates nothing: this process has time to
     annotate = Annotator(detect_language, substance)
 
