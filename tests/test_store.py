@@ -313,6 +313,24 @@ def test_a_deleted_copy_keeps_the_text_and_language_known_before(
     project.close()
 
 
+def test_a_batch_of_new_ids_and_one_stored_before_is_sorted_out(
+    store_url: str, tmp_path: Path
+) -> None:
+    """New rows before a known id are inserted once, the known one updated: nothing doubled."""
+    project = _project(tmp_path, store_url)
+    project.import_files([_ndjson(tmp_path / "first.ndjson", REDDIT_FULL)])
+    fresh = [{**REDDIT_FULL, "id": f"n{i}", "body": f"New comment number {i}."} for i in range(3)]
+    edited = {**REDDIT_FULL, "body": "The wait was five hours."}
+    report = project.import_files([_ndjson(tmp_path / "second.ndjson", *fresh, edited)])
+    assert (report.totals()["new"], report.totals()["updated"]) == (3, 1)
+    rows = project.comments(private=True)
+    assert sorted(rows["comment_id"]) == ["reddit:t1_k1", "reddit:t1_n0", "reddit:t1_n1",
+                                          "reddit:t1_n2"]  # fmt: skip
+    assert rows.set_index("comment_id").loc["reddit:t1_k1", "text"] == "The wait was five hours."
+    assert project.store.count("comment_revisions") == 1
+    project.close()
+
+
 def test_repeated_ids_within_one_file_are_merged(store_url: str, tmp_path: Path) -> None:
     project = _project(tmp_path, store_url)
     edited = {**REDDIT_SPARSE, "body": "The wait was five hours."}

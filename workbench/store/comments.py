@@ -146,13 +146,19 @@ class CommentTables:
         n = len(ids)
         if not n:
             return 0, 0
-        known = self._stored_ids(ids)
-        imports = [import_id] * n
-        if not known and len(set(ids)) == n:
+        if len(set(ids)) == n:
+            # Usually none is stored yet: insert them all in a savepoint, without
+            # looking first; an id stored before undoes it, and they are sorted below.
             sql, names = self.insert_constant_sql(columns, import_id)
             bound = zip(*(columns[c] for c in names), strict=True) if names else [()] * n
-            self._executemany(sql, bound)
-            return n, 0
+            try:
+                with self.unit_of_work():
+                    self._executemany(sql, bound)
+                return n, 0
+            except self.connection.IntegrityError:  # PEP 249: the driver's own class
+                pass
+        known = self._stored_ids(ids)
+        imports = [import_id] * n
         rows = zip(*(columns[c] for c in INSERT_COLUMNS), imports, imports, strict=True)
         fresh, again = [], []
         for cid, row in zip(ids, rows, strict=True):
@@ -180,8 +186,10 @@ class CommentTables:
         bound: list[str] = []
         for name in INSERT_COLUMNS:
             column = columns[name]
-            literal = _sql_literal(column[0])
-            if literal is not None and column.count(column[0]) == len(column):
+            first = column[0]
+            literal = _sql_literal(first)
+            if (literal is not None and column[-1] == first
+                    and column.count(first) == len(column)):  # fmt: skip
                 values.append(literal)
             else:
                 values.append("?")
