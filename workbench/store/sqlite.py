@@ -26,11 +26,6 @@ from workbench.store.tables import Store
 
 #: Milliseconds a writer waits for the lock before :meth:`SqlStore.write` backs off.
 BUSY_TIMEOUT_MS = 5000
-#: Page size of a new project database. Comments run to several hundred bytes
-#: each; on 16 KiB pages a large import splits and logs a quarter as many pages as
-#: on SQLite's default 4 KiB (about 12 % less time storing a million rows), while a
-#: durable coding still commits with one flush. Existing files keep their size.
-PAGE_SIZE = 16384
 
 
 def sqlite_path(url: str, base: Path) -> Path:
@@ -87,11 +82,8 @@ class SQLiteStore(Store):
         path = sqlite_path(url, base)
         if not create and not path.exists():
             raise ProjectError(f"{path}: project database not found; run `workbench init` first")
-        new = not path.exists()
         try:
             connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            if new:  # only before the first table (and the write-ahead log) exists
-                connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             connection.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
             raise ProjectError(
