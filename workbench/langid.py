@@ -156,6 +156,9 @@ class LidModel:
         In-vocabulary words (UTF-8) and their input rows.
     input : numpy.ndarray
         Every input row, dequantized (float32).
+    pruned : numpy.ndarray or None
+        For a quantized model whose n-gram buckets were pruned: each bucket's
+        input row, or -1 for a bucket dropped (its n-grams add nothing).
     inner : numpy.ndarray
         Output rows of the label tree's inner nodes (float32).
     levels : list of tuple of numpy.ndarray
@@ -170,8 +173,7 @@ class LidModel:
     minn: int
     maxn: int
     bucket: int
-    prune_keys: np.ndarray | None
-    prune_rows: np.ndarray | None
+    pruned: np.ndarray | None
     input: np.ndarray
     inner: np.ndarray
     levels: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -217,18 +219,18 @@ def load_model(data: bytes) -> LidModel:
         else:
             labels.append(word[len(_LABEL):].decode("utf-8", "replace"))
             counts.append(count)
-    prune_keys = prune_rows = None
-    if prune_size >= 0:
+    pruned = None
+    if prune_size >= 0:  # kept buckets only: bucket -> row, -1 where dropped (8 MB for 2M)
         pairs = reader.array("<i4", 2 * prune_size).reshape(-1, 2)
-        order = np.argsort(pairs[:, 0], kind="stable")
-        prune_keys, prune_rows = pairs[order, 0].astype(np.int64), pairs[order, 1]
+        pruned = np.full(bucket, -1, dtype=np.int32)
+        pruned[pairs[:, 0]] = pairs[:, 1]
     inputs = _matrix(reader)
     output = _matrix(reader)
     if inputs.shape[1] != dim or output.shape[0] != nlabels or len(labels) != nlabels:
         raise UnsupportedModel(f"unexpected shapes {inputs.shape}, {output.shape}")
     left, right = _tree(counts)
     osz = len(counts)
-    return LidModel(tuple(labels), words, nwords, minn, maxn, bucket, prune_keys, prune_rows,
+    return LidModel(tuple(labels), words, nwords, minn, maxn, bucket, pruned,
                     inputs, output[: osz - 1].astype(np.float32), _tree_levels(left, right),
                     np.array(left[osz:], dtype=np.int64), np.array(right[osz:], dtype=np.int64))
 
@@ -258,13 +260,10 @@ def _ngram_ids(model: LidModel, tokens: list[bytes]) -> tuple[np.ndarray, np.nda
             digest = np.where(step < length, (digest ^ byte) * np.uint32(_FNV_PRIME), digest)
         hashed = (digest % np.uint32(model.bucket)).astype(np.int64)
         owner = separators_before[first]
-        if model.prune_keys is not None:
-            if not len(model.prune_keys):
-                continue
-            where = np.minimum(np.searchsorted(model.prune_keys, hashed),
-                               len(model.prune_keys) - 1)
-            found = model.prune_keys[where] == hashed
-            hashed, owner = model.prune_rows[where[found]].astype(np.int64), owner[found]
+        if model.pruned is not None:
+            rows = model.pruned[hashed]
+            found = rows >= 0
+            hashed, owner = rows[found].astype(np.int64), owner[found]
         ids.append(model.nwords + hashed)
         owners.append(owner)
     if not ids:
@@ -310,6 +309,8 @@ class TokenTable:
 
     def _compute(self, tokens: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
         """Sum and count of input rows of each token (``Dictionary::addSubwords``)."""
+        from scipy.sparse import csr_matrix
+
         model = self.model
         sums = np.zeros((len(tokens), model.dim), dtype=np.float64)
         counts = np.zeros(len(tokens), dtype=np.float64)
@@ -323,7 +324,10 @@ class TokenTable:
         sums[position[known]] += model.input[found[known]]
         counts[position[known]] += 1
         ids, owners = _ngram_ids(model, words)
-        np.add.at(sums, position[owners], model.input[ids])
+        # One row per token, a one for each of its n-grams: a product sums their rows.
+        ngrams = csr_matrix((np.ones(len(ids)), (position[owners], ids)),
+                            shape=(len(tokens), len(model.input)))  # fmt: skip
+        sums += ngrams @ model.input
         counts += np.bincount(position[owners], minlength=len(tokens))
         return sums, counts
 
