@@ -323,6 +323,19 @@ def test_a_batch_of_new_ids_and_one_stored_before_is_sorted_out(
     project.close()
 
 
+def test_a_nul_character_does_not_stop_an_import(store_url: str, tmp_path: Path) -> None:
+    """PostgreSQL cannot hold NUL in text: a raw body or link with one still imports."""
+    project = _project(tmp_path, store_url)
+    odd = {**REDDIT_FULL, "body": "The wait\u0000 was long", "permalink": "/r/x/\u0000k1/"}
+    report = project.import_files([_ndjson(tmp_path / "nul.ndjson", odd)])
+    assert report.totals()["new"] == 1
+    row = project.comments(private=True).iloc[0]
+    assert row["text"] == "The wait was long"
+    assert "\x00" not in str(row["text_raw"]) or store_url.startswith("sqlite")
+    assert row["url"].endswith("k1/")
+    project.close()
+
+
 def test_repeated_ids_within_one_file_are_merged(store_url: str, tmp_path: Path) -> None:
     project = _project(tmp_path, store_url)
     edited = {**REDDIT_SPARSE, "body": "The wait was five hours."}

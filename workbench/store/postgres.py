@@ -274,11 +274,26 @@ class PostgresStore(Store):
 
 
 def _copyable(columns: dict[str, list], name: str) -> list:
-    """A column as ``COPY`` takes it (``is_deleted`` as 0/1 rather than a boolean)."""
+    """A column as ``COPY`` takes it (``is_deleted`` as 0/1 rather than a boolean).
+
+    PostgreSQL cannot hold the NUL character in text, so it is dropped from text
+    values (SQLite keeps it). The text itself never has one (normalising removes
+    it); a comment's raw form, a handle or a link may.
+    """
     values = columns[name]
     if name == "is_deleted":
         return [int(bool(v)) for v in values]
+    if _has_nul(values):
+        return [v.replace("\x00", "") if isinstance(v, str) else v for v in values]
     return values
+
+
+def _has_nul(values: list) -> bool:
+    """Whether a text of ``values`` holds NUL (one C-level scan for a column of texts)."""
+    try:
+        return "\x00" in "".join(filter(None, values))
+    except TypeError:  # not a column of texts (numbers, or a mix)
+        return any(isinstance(v, str) and "\x00" in v for v in values)
 
 
 
