@@ -120,6 +120,7 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> dict[str, 
     scores: list[Any] = []
     urls: list[Any] = []
     extras: list[Any] = []
+    fast = (ids, threads_of, parents, authors, times, texts, scores, urls, extras)
     raws: dict[int, str] = {}
     deleted: list[int] = []
     checked: dict[int, dict[str, Any]] = {}
@@ -170,15 +171,8 @@ def _fill(lines: Iterator[tuple[int, Any]], path: Path, size: int) -> dict[str, 
                     url = thread[2] + cid + "/"
             except (KeyError, TypeError):
                 checked[len(ids)] = _checked_row(d, path, number)
-                ids.append(None)
-                threads_of.append(None)
-                parents.append(None)
-                authors.append(None)
-                times.append(None)
-                texts.append(None)
-                scores.append(None)
-                urls.append(None)
-                extras.append(None)
+                for column in fast:  # a place for the row, filled in at the end
+                    column.append(None)
                 continue
             # Same values as reddit_things.comment_row gives.
             attributes = {"subreddit": subreddit}
