@@ -153,6 +153,7 @@ def test_import_names_of_known_distributions() -> None:
         "sentence-transformers": "sentence_transformers",
         "zstandard": "zstandard",
         "orjson": "orjson",
+        "msgspec": "msgspec",
     }
     assert {d: import_name(d, provided) for d in expected} == expected
 

@@ -19,7 +19,7 @@ from workbench.errors import RecordError, SourceError
 from workbench.sources import LOADERS, LoadOptions
 from workbench.sources.fileio import iter_json_lines, read_sample
 from workbench.sources.finish import loader_columns
-from workbench.sources.reddit_dump import _fill
+from workbench.sources.reddit_dump import _TYPED, _Comment, _fill
 from workbench.sources.reddit_things import comment_row, post_row, unescape_reddit
 
 from .damage import FUZZ, Damage, Seed, check, check_value, examples, get, load
@@ -430,7 +430,9 @@ def test_dump_batches_and_collector_state(data_dir: Path) -> None:
         gc.enable()
 
 
-def test_fast_path_matches_checked_path(data_dir: Path, shared_fixtures: Path) -> None:
+def test_fast_path_matches_checked_path(
+    data_dir: Path, shared_fixtures: Path, tmp_path: Path
+) -> None:
     path = data_dir / "reddit" / "dump_small.ndjson"
     records = [record for _, record in iter_json_lines(path)]
     listing = orjson.loads(reddit(shared_fixtures, SPEZ).read_bytes())
@@ -443,14 +445,72 @@ def test_fast_path_matches_checked_path(data_dir: Path, shared_fixtures: Path) -
         {**GOOD, "id": "p5e0002", "subreddit": "Other", "parent_id": "t1_p5e0001"},
         {**GOOD, "id": "p5e0003", "created_utc": "1640000000", "score": "4"},
         {**GOOD, "id": "p5e0004", "created_utc": 1640000000123, "body": "&gt;&gt; ok"},
+        # Values the typed decoder refuses or reads its own way: each must come out
+        # as the checked converters make it.
+        {**GOOD, "id": "p5e0005", "edited": 1640000100.5, "retrieved_on": 10**20},
+        {**GOOD, "id": "p5e0006", "stickied": 1, "is_submitter": None, "permalink": None},
+        {**GOOD, "id": "p5e0007", "link_id": "pqr123", "parent_id": "pqr123"},
+        {**GOOD, "id": "p5e0008", "parent_id": "p5e0001", "score": 5.0},
+        {**GOOD, "id": "p5e0009", "created_utc": None, "distinguished": {"k": 1}},
+        {**GOOD, "id": "p5e0010", "subreddit": "", "author": None, "edited": "yes"},
+        {**GOOD, "id": "p5e0011", "score": 1 - 2**63, "link_title": None, "retrieved_on": None},
+        {**GOOD, "id": "p5e0012", "created_utc": 0, "edited": False, "permalink": "x/y"},
+        {key: value for key, value in GOOD.items() if key != "score"} | {"id": "p5e0013"},
+        {**GOOD, "id": "p5e0014", "created_utc": 32503680000, "body": "\u00e9t\u00e9 \ud83d\ude00"},
     ]
     records += variants
-    numbered = list(enumerate(records, start=1))
-    fast = _fill(iter(numbered), path, len(numbered))
-    checked = [
-        comment_row(r, path, n) if "body" in r else post_row(r, path, n) for n, r in numbered
+    dump = tmp_path / "variants.ndjson"
+    dump.write_text("".join(json.dumps(record) + "\n" for record in records))
+    typed = [value for _, value in iter_json_lines(dump, typed=_TYPED)]
+    assert 0 < sum(isinstance(value, _Comment) for value in typed) < len(typed)
+    fast = _fill(iter_json_lines(dump, typed=_TYPED), dump, len(records))
+    checked = [  # each line as orjson reads it (10**20 becomes a float there)
+        comment_row(r, dump, n) if "body" in r else post_row(r, dump, n)
+        for n, r in iter_json_lines(dump)
     ]
     assert fast == loader_columns(checked)
+    untyped = _fill(iter_json_lines(dump), dump, len(records))  # every record checked
+    assert untyped == fast
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"score": 2**63}, {"score": -(2**63)}, {"created_utc": True}, {"created_utc": -5},
+     {"created_utc": "soon"}, {"body": 7}, {"id": ""}, {"link_id": None}],
+)  # fmt: skip
+def test_typed_and_checked_paths_refuse_alike(tmp_path: Path, change: dict) -> None:
+    dump = tmp_path / "dump.ndjson"
+    dump.write_text(json.dumps(GOOD) + "\n" + json.dumps({**GOOD, **change}) + "\n")
+    with pytest.raises(RecordError) as checked:
+        list(map(lambda item: comment_row(item[1], dump, item[0]), iter_json_lines(dump)))
+    with pytest.raises(RecordError) as typed:
+        _fill(iter_json_lines(dump, typed=_TYPED), dump, 2)
+    assert str(typed.value) == str(checked.value) and "line 2" in str(typed.value)
+
+
+def test_typed_decoder_falls_back_line_by_line_and_then_gives_up(tmp_path: Path) -> None:
+    refused = [b"[1, 2]", b'{"body": "x", "link_id": "t3_a"}', b'{"a": "\xff"}', b'{"a": 1}']
+    path = tmp_path / "dump.ndjson"
+    path.write_bytes(orjson.dumps(GOOD) + b"\n\n" + b"\n".join(refused) + b"\n")
+    with pytest.raises(RecordError, match="line 5"):  # invalid UTF-8: orjson decides
+        list(iter_json_lines(path, typed=_TYPED))
+    del refused[2]
+    path.write_bytes(orjson.dumps(GOOD) + b"\n\n" + b"\n".join(refused) + b"\n")
+    values = list(iter_json_lines(path, typed=_TYPED))
+    assert [number for number, _ in values] == [1, 3, 4, 5]
+    assert isinstance(values[0][1], _Comment)
+    assert values[1:] == [(3, [1, 2]), (4, {"body": "x", "link_id": "t3_a"}), (5, {"a": 1})]
+    # A file whose lines mostly do not fit stops paying for the typed attempt.
+    calls = []
+
+    class Counting:
+        def decode(self, line: bytes) -> object:
+            calls.append(line)
+            return _TYPED.decode(line)
+
+    path.write_bytes(b'{"title": "a post", "subreddit": "x"}\n' * 2000)
+    assert len(list(iter_json_lines(path, typed=Counting()))) == 2000  # type: ignore[arg-type]
+    assert len(calls) == 256
 
 
 def test_unescape_decodes_only_reddits_entities() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import msgspec
 import orjson
 
 from workbench.errors import RecordError, SourceError
@@ -25,6 +26,8 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _GZIP_MAGIC = b"\x1f\x8b"
 _BZ2_MAGIC = b"BZh"
 _XZ_MAGIC = b"\xfd7zXZ\x00"
+#: Lines a typed decoder may refuse before it is given up (when most lines are refused).
+_TYPED_PATIENCE = 256
 
 
 class _Decompressed(io.BufferedIOBase):
@@ -343,7 +346,10 @@ def read_json_document(path: Path, *, strip_prefix: str | None = None) -> Any:
 
 
 def iter_json_lines(
-    path: Path, *, skipped: list[tuple[str, str]] | None = None
+    path: Path,
+    *,
+    skipped: list[tuple[str, str]] | None = None,
+    typed: msgspec.json.Decoder | None = None,
 ) -> Iterator[tuple[int, Any]]:
     """Stream ``(line_number, value)`` from a JSON-lines file without reading it whole.
 
@@ -351,9 +357,20 @@ def iter_json_lines(
     interrupted, a partial download) is reported in ``skipped`` as
     ``("truncated_last_line", "line N")`` rather than failing the whole file; a bad
     line anywhere else raises :class:`RecordError`.
+
+    Parameters
+    ----------
+    typed : msgspec.json.Decoder, optional
+        A decoder of the usual line's type (a ``msgspec.Struct``), tried first: a
+        typed line is decoded and checked in C, in one step. A line it refuses (a
+        rarer shape, a value of another type, invalid JSON) is parsed by orjson as
+        usual and arrives as plain JSON values, so orjson alone decides what is
+        valid. Once most lines are refused the decoder is no longer tried.
     """
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
+    decode = typed.decode if typed is not None else None
+    refused = 0
     pending: int | None = None
     with open_binary(path) as handle:
         for number, line in enumerate(handle, start=1):
@@ -366,6 +383,16 @@ def iter_json_lines(
                 )
             if not line.strip():
                 continue
+            if decode is not None:
+                try:
+                    value = decode(line)
+                except (msgspec.DecodeError, ValueError):  # ValueError: invalid UTF-8
+                    refused += 1
+                    if refused >= _TYPED_PATIENCE and 2 * refused > number:
+                        decode = None  # a file of another shape: stop trying
+                else:
+                    yield number, value
+                    continue
             try:
                 yield number, loads(line)
             except decode_error as exc:
