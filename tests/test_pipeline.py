@@ -7,6 +7,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench import pipeline
 from workbench.errors import RecordError
@@ -259,3 +261,45 @@ def test_the_reader_flags_non_substantive_answers_in_both_paths(
     annotate(columns, batch, 3)
     assert [ref for _, ref in batch.flagged] == ["reddit:t1_c0", "reddit:t1_c2", "reddit:t1_c3"]
     assert None not in columns["lang"]
+
+
+def _depths_row_by_row(ids: list, parents: list, threads: list, kinds: list, given: list,
+                       known: dict) -> list:
+    """derive_depths's contract read plainly: a parent's depth plus one, row by row."""
+    position = {cid: i for i, cid in enumerate(ids)}
+
+    def depth(i: int, seen: frozenset) -> int | None:
+        if given[i] is not None:
+            return given[i]
+        if kinds[i] == "post" or parents[i] is None:
+            return 0
+        if parents[i] == threads[i]:
+            return 1
+        j = position.get(parents[i])
+        if j is None:
+            above = known.get(parents[i])
+        elif j in seen:
+            return None  # a reply loop
+        else:
+            above = depth(j, seen | {j})
+        return None if above is None else above + 1
+
+    return [depth(i, frozenset([i])) for i in range(len(ids))]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_depths_follow_the_reply_tree(data: st.DataObject) -> None:
+    n = data.draw(st.integers(1, 14))
+    ids = data.draw(st.lists(st.sampled_from([f"c{i}" for i in range(n + 2)]),
+                             min_size=n, max_size=n))
+    names = [*ids, "t", "u", "gone", "early"]
+    parents = data.draw(st.lists(st.one_of(st.none(), st.sampled_from(names)),
+                                 min_size=n, max_size=n))
+    threads = data.draw(st.lists(st.sampled_from(["t", "u"]), min_size=n, max_size=n))
+    kinds = data.draw(st.lists(st.sampled_from(["comment", "post"]), min_size=n, max_size=n))
+    given_depths = data.draw(st.lists(st.one_of(st.none(), st.integers(0, 5)),
+                                      min_size=n, max_size=n))
+    known = {"early": 4}
+    expected = _depths_row_by_row(ids, parents, threads, kinds, given_depths, known)
+    assert derive_depths(ids, parents, threads, kinds, given_depths, known) == expected

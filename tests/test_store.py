@@ -379,6 +379,56 @@ def test_a_value_every_row_shares_is_stored_exactly(store, value: object) -> Non
     assert {(row[2], row[3]) for row in rows} == {(import_id, import_id)}
 
 
+def _batch(ids: list[str], tag: str) -> dict[str, list]:
+    """A column batch whose every row differs in every column that is bound."""
+    from workbench.store.comments import INSERT_COLUMNS
+
+    n = len(ids)
+    columns: dict[str, list] = {name: [None] * n for name in INSERT_COLUMNS}
+    columns.update(
+        comment_id=ids, platform=["reddit"] * n, kind=["comment"] * n,
+        source_format=["reddit-dump"] * n, thread_id=[f"t{i % 7}" for i in range(n)],
+        parent_id=[f"p{i}" for i in range(n)], author=[f"a{i}" for i in range(n)],
+        author_pseudonym=[f"anon_{i}" for i in range(n)], text=[f"{tag} {i}" for i in range(n)],
+        created_at=[f"2024-01-01T00:00:{i % 60:02d}.000Z" for i in range(n)],
+        depth=list(range(n)), score=[-i for i in range(n)],
+        is_deleted=[i % 2 == 0 for i in range(n)],
+        url=[None if i % 3 else f"https://x/{i}" for i in range(n)], lang=["en", None] * (n // 2)
+        + ["fr"] * (n % 2), attributes=[f'{{"i":{i}}}' for i in range(n)],
+    )  # fmt: skip
+    return columns
+
+
+@pytest.mark.parametrize("size", [1, 63, 64, 65, 200])
+def test_a_batch_goes_in_whole_and_in_order(store, size: int) -> None:
+    """New rows go in several to a statement: every row, every value, in the file's order."""
+    columns = _batch([f"c{i}" for i in range(size)], "text")
+    with store.unit_of_work(bulk=True):
+        import_id = store.begin_import("f.ndjson", "reddit-dump", "tester")
+        assert store.add_comments(columns, import_id) == (size, 0)
+    names = [name for name in columns if name != "comment_id"]
+    stored = store.connection.execute(
+        f"SELECT comment_id, {', '.join(names)} FROM comments ORDER BY "
+        + ("rowid" if store.dialect == "sqlite" else "ctid")
+    ).fetchall()
+    expected = list(zip(*(columns[name] for name in ["comment_id", *names]), strict=True))
+    assert [tuple(bool(v) if name == "is_deleted" else v for name, v in
+                  zip(["comment_id", *names], row, strict=True)) for row in stored] == expected
+
+
+def test_a_stored_id_in_a_batch_of_many_statements_is_sorted_out(store) -> None:
+    """An id stored before, in the middle of a batch: the rest inserted once, it updated."""
+    with store.unit_of_work(bulk=True):
+        first = store.begin_import("a.ndjson", "reddit-dump", "tester")
+        store.add_comments(_batch(["c70"], "old"), first)
+        second = store.begin_import("b.ndjson", "reddit-dump", "tester")
+        batch = _batch([f"c{i}" for i in range(150)], "new")
+        assert store.add_comments(batch, second) == (149, 1)
+    assert store.count("comments") == 150
+    texts = dict(store.connection.execute("SELECT comment_id, text FROM comments").fetchall())
+    assert texts == {f"c{i}": f"new {i}" for i in range(150)}
+
+
 # -- runs and the queue ---------------------------------------------------------------------
 
 

@@ -111,16 +111,26 @@ def derive_depths(
     loader already knows is kept.
     """
     known = known or {}
+    result: list[int | None] = [
+        depth if depth is not None
+        else 0 if kind == "post" or parent is None
+        else 1 if parent == thread
+        else None
+        for depth, kind, parent, thread in zip(given, kinds, parents, threads, strict=True)
+    ]  # fmt: skip
+    open_rows = [i for i, depth in enumerate(result) if depth is None]
+    if not open_rows:
+        return result
     position = {cid: i for i, cid in enumerate(ids)}
-    result: list[int | None] = list(given)
-    for i in range(len(ids)):
-        if result[i] is None:
-            if kinds[i] == "post" or parents[i] is None:
-                result[i] = 0
-            elif parents[i] == threads[i]:
-                result[i] = 1
-    for i in range(len(ids)):
-        if result[i] is not None:
+    get, earlier = position.get, known.get
+    for i in open_rows:
+        if result[i] is not None:  # set on the way up from an earlier row
+            continue
+        parent = parents[i]
+        j = get(parent)
+        above = earlier(parent) if j is None else result[j]
+        if above is not None or j is None:  # the usual reply: its parent's depth is known
+            result[i] = None if above is None else above + 1
             continue
         chain = []
         j: int | None = i

@@ -11,7 +11,8 @@ the database keeps the previous state of the whole row in ``comment_revisions``
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import chain, islice
 from typing import Any
 
 import orjson
@@ -23,6 +24,10 @@ from workbench.store.base import utc_now
 
 #: Columns written by :meth:`CommentTables.add_comments`, in order.
 INSERT_COLUMNS: tuple[str, ...] = tuple(c for c in COMMENT_COLUMN_NAMES if c != "import_id")
+
+#: Rows one plain ``INSERT`` statement carries: executing a statement costs more
+#: than binding a row, so a batch of new comments goes in this many rows at a time.
+ROWS_PER_INSERT = 64
 
 #: Content columns: a change to any of them leaves a revision behind.
 REVISED_COLUMNS: tuple[str, ...] = (
@@ -100,13 +105,11 @@ class CommentTables:
     def _compared_merged(self, name: str) -> str:
         return self._merged(name)
 
-    def insert_sql(self) -> str:
-        """Plain ``INSERT`` of one new comment row of parameters."""
+    def insert_sql(self, rows: int = 1) -> str:
+        """Plain ``INSERT`` of ``rows`` new comment rows of parameters."""
         columns = (*INSERT_COLUMNS, "import_id", "last_import_id")
-        return (
-            f"INSERT INTO comments ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))})"
-        )
+        row = f"({', '.join('?' * len(columns))})"
+        return f"INSERT INTO comments ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
 
     # -- imports ------------------------------------------------------------------------
 
@@ -149,11 +152,11 @@ class CommentTables:
         if len(set(ids)) == n:
             # Usually none is stored yet: insert them all in a savepoint, without
             # looking first; an id stored before undoes it, and they are sorted below.
-            sql, names = self.insert_constant_sql(columns, import_id)
-            bound = zip(*(columns[c] for c in names), strict=True) if names else [()] * n
+            statement, names = self.insert_constant_sql(columns, import_id)
+            rows = zip(*(columns[c] for c in names), strict=True)
             try:
                 with self.unit_of_work():
-                    self._executemany(sql, bound)
+                    self._insert_rows(statement, rows, n, len(names))
                 return n, 0
             except self.connection.IntegrityError:  # PEP 249: the driver's own class
                 pass
@@ -167,19 +170,44 @@ class CommentTables:
             else:
                 fresh.append(row)
                 known.add(cid)
-        self._executemany(self.insert_sql(), fresh)
+        self._insert_rows(self.insert_sql, fresh, len(fresh), len(INSERT_COLUMNS) + 2)
         updated = self._executemany(self.upsert_sql(), again) if again else 0
         return len(fresh), updated
 
+    def _insert_rows(
+        self, statement: Callable[[int], str], rows: Iterable[tuple], count: int, width: int
+    ) -> None:
+        """Insert ``count`` rows of ``width`` parameters, :data:`ROWS_PER_INSERT` a statement.
+
+        ``statement(k)`` is the ``INSERT`` of ``k`` rows. Executing a statement
+        costs more than binding a row's values, so most rows go in
+        ``ROWS_PER_INSERT`` at a time (the same rows, in the same order), and the
+        rest one at a time.
+        """
+        if not width:  # every value written into the statement
+            self._executemany(statement(1), [()] * count)
+            return
+        whole = count - count % ROWS_PER_INSERT
+        values = chain.from_iterable(rows)
+        # zip over one iterator repeated: consecutive values grouped into parameter rows.
+        if whole:
+            group = islice(values, whole * width)
+            self._executemany(
+                statement(ROWS_PER_INSERT), zip(*[group] * (ROWS_PER_INSERT * width), strict=False)
+            )
+        if whole < count:
+            self._executemany(statement(1), zip(*[values] * width, strict=False))
+
     def insert_constant_sql(
         self, columns: dict[str, list], import_id: int
-    ) -> tuple[str, list[str]]:
+    ) -> tuple[Callable[[int], str], list[str]]:
         """A plain ``INSERT`` of a batch whose columns of one value are written into it.
 
         Binding a parameter costs more than storing it: a batch's platform,
         kind and format (and the import) are the same on every row, so they are
-        written as literals and only the other columns are bound. Returns the SQL
-        and the names of the bound columns, in order.
+        written as literals and only the other columns are bound. Returns the
+        statement (called with a number of rows, the ``INSERT`` of that many) and
+        the names of the bound columns, in order.
         """
         names = (*INSERT_COLUMNS, "import_id", "last_import_id")
         values: list[str] = []
@@ -195,8 +223,9 @@ class CommentTables:
                 values.append("?")
                 bound.append(name)
         values += [str(int(import_id))] * 2
-        sql = f"INSERT INTO comments ({', '.join(names)}) VALUES ({', '.join(values)})"
-        return sql, bound
+        head = f"INSERT INTO comments ({', '.join(names)}) VALUES "
+        row = f"({', '.join(values)})"
+        return (lambda rows: head + ", ".join([row] * rows)), bound
 
     def _stored_ids(self, ids: list[str]) -> set[str]:
         """The subset of ``ids`` already in the comments table."""
