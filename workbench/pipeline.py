@@ -14,10 +14,12 @@ Annotating a batch (labelling languages, flagging non-substantive answers) is
 shared out so that neither core waits: the worker annotates a batch in chunks
 and, between chunks, looks whether the calling process has asked for that batch
 (one byte on the worker's stdin each time it is ready for the next batch). If it
-has, the batch goes over at once, and the calling process annotates the rows the
-worker did not reach before handing the batch on, while the worker reads the next
-one. Without language labelling the calling process, which then has less to do,
-flags every row itself.
+has, the annotations made so far go over at once, and the calling process
+annotates the rows the worker did not reach before handing the batch on, while
+the worker reads the next one. The batch's columns themselves went over as soon
+as it was read, written by a thread while the worker labelled on, so the calling
+process never waits for them to be serialised. Without language labelling the
+calling process, which then has less to do, flags every row itself.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ import gc
 import marshal
 import os
 import pickle
+import queue
 import select
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -42,7 +46,9 @@ from workbench.substance import SubstanceRule
 PARALLEL_MIN_BYTES = 16 * 2**20
 #: Rows the worker labels between two looks at whether its batch is awaited.
 LABEL_CHUNK = 2048
-_ARGS, _FORMAT, _BATCH, _DONE, _ERROR = "a", "f", "b", "d", "e"
+#: Messages the worker may have queued for writing while it reads on.
+SEND_AHEAD = 2
+_ARGS, _FORMAT, _COLUMNS, _BATCH, _DONE, _ERROR = "a", "f", "c", "b", "d", "e"
 _READY = b"r"
 
 ColumnBatch = tuple[dict[str, list], Batch]
@@ -164,46 +170,82 @@ def _read_exact(stream: BinaryIO, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _send(stream: BinaryIO, kind: str, payload: object) -> None:
-    """Write one message: its kind, then the payload (columns by marshal: fastest)."""
-    if kind == _BATCH:
-        columns, *meta_parts = payload  # type: ignore[misc]
-        data = marshal.dumps(columns)
-        meta = pickle.dumps(tuple(meta_parts), protocol=pickle.HIGHEST_PROTOCOL)
-        stream.write(
-            kind.encode() + len(data).to_bytes(8, "little") + len(meta).to_bytes(8, "little")
-        )
-        stream.write(data)
-        stream.write(meta)
+def _message(kind: str, payload: object) -> list[bytes]:
+    """One message: its kind and length, then the payload (columns by marshal: fastest)."""
+    if kind == _COLUMNS:
+        data = marshal.dumps(payload)
     else:
         data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-        stream.write(kind.encode() + len(data).to_bytes(8, "little") + bytes(8))
-        stream.write(data)
+    return [kind.encode() + len(data).to_bytes(8, "little"), data]
+
+
+def _send(stream: BinaryIO, kind: str, payload: object) -> None:
+    """Write one message (see :func:`_message`)."""
+    for part in _message(kind, payload):
+        stream.write(part)
     stream.flush()
 
 
 def _receive(stream: BinaryIO) -> tuple[str, object] | None:
     """Read one message written by :func:`_send`; ``None`` at end of stream."""
-    header = _read_exact(stream, 17)
-    if len(header) < 17:
+    header = _read_exact(stream, 9)
+    if len(header) < 9:
         return None
     kind = header[:1].decode()
-    size = int.from_bytes(header[1:9], "little")
-    meta_size = int.from_bytes(header[9:17], "little")
-    if kind == _BATCH:
-        columns = marshal.loads(_read_exact(stream, size))
-        return kind, (columns, *pickle.loads(_read_exact(stream, meta_size)))
-    return kind, pickle.loads(_read_exact(stream, size))
+    data = _read_exact(stream, int.from_bytes(header[1:9], "little"))
+    return kind, marshal.loads(data) if kind == _COLUMNS else pickle.loads(data)
+
+
+class _Sender:
+    """The worker's messages, written in order by a thread of their own.
+
+    A batch's columns (megabytes) are sent as soon as the batch is read, and
+    written while the worker goes on labelling: a blocking pipe write holds no
+    interpreter lock, so the calling process takes them whenever it is ready and
+    never waits for them to be serialised. At most :data:`SEND_AHEAD` messages
+    wait to be written, which bounds the worker's memory when it runs ahead.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._queue: queue.Queue[list[bytes] | None] = queue.Queue(maxsize=SEND_AHEAD)
+        self.broken = False  # the calling process stopped listening
+        self._thread = threading.Thread(target=self._write, name="workbench-send", daemon=True)
+        self._thread.start()
+
+    def send(self, kind: str, payload: object) -> None:
+        """Queue one message (blocks while :data:`SEND_AHEAD` are waiting)."""
+        if self.broken:
+            raise BrokenPipeError("the importing process stopped reading")
+        self._queue.put(_message(kind, payload))
+
+    def close(self) -> None:
+        """Write what is queued, then stop the thread."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _write(self) -> None:
+        while (parts := self._queue.get()) is not None:
+            if self.broken:
+                continue
+            try:
+                for part in parts:
+                    self._stream.write(part)
+                self._stream.flush()
+            except OSError:  # a broken pipe: the calling process has gone
+                self.broken = True
 
 
 def worker_main() -> None:
     """Entry point of the reader process (``python -m workbench.pipeline``).
 
     Reads its arguments as one pickled message on stdin and writes
-    length-prefixed messages to stdout; the pipe's small buffer is the bounded
-    queue (the worker blocks until the parent has taken a batch). When labelling,
-    it then reads one byte on stdin for each batch the parent is ready for (with
-    labelling off the parent closes stdin at once, and annotates every row).
+    length-prefixed messages to stdout: for each batch its columns as soon as
+    they are read (:class:`_Sender`), then, once the calling process asks for
+    the batch, its annotations so far (the languages of its first rows, flags,
+    gaps and skipped records). When labelling, it reads one byte on stdin for each
+    batch the calling process is ready for (with labelling off that process
+    closes stdin at once, and annotates every row).
     """
     gc.disable()
     out = sys.stdout.buffer
@@ -215,18 +257,22 @@ def worker_main() -> None:
     path, format, mapping, batch_size, detect_language, substance = message[1]  # type: ignore[misc]
     requests = _Requests(stdin.fileno())
     annotate = Annotator(detect_language, substance)
+    sender = _Sender(out)
     try:
         name, batches = iter_batches(path, format, mapping=mapping, batch_size=batch_size)
-        _send(out, _FORMAT, name)
+        sender.send(_FORMAT, name)
         for columns, batch in batches:
+            sender.send(_COLUMNS, columns)
             done, labelled = annotate.until_awaited(columns, batch, requests.awaited)
-            _send(out, _BATCH, (columns, batch, done, labelled))
+            sender.send(_BATCH, (batch, done, labelled, columns["lang"][:done]))
             requests.sent += 1
-        _send(out, _DONE, None)
+        sender.send(_DONE, None)
     except BrokenPipeError:
         return
     except Exception as error:  # noqa: BLE001 - handed to the parent
-        _send(out, _ERROR, error)
+        sender.send(_ERROR, error)
+    finally:
+        sender.close()
 
 
 def _use_worker(path: Path) -> bool:
@@ -332,8 +378,13 @@ def produce_batches(
                     return
                 if kind == _ERROR:
                     raise value  # type: ignore[misc]
-                columns, batch, done, labelled = value  # type: ignore[misc]
-                if done < len(columns["comment_id"]):
+                columns = value
+                kind, value = receive()
+                if kind == _ERROR:
+                    raise value  # type: ignore[misc]
+                batch, done, labelled, langs = value  # type: ignore[misc]
+                columns["lang"][:done] = langs  # type: ignore[index]
+                if done < len(columns["comment_id"]):  # type: ignore[index]
                     labelled += annotate(columns, batch, done)
                 yield columns, batch, labelled
         finally:
