@@ -3,12 +3,18 @@
 Rows look like real dump rows (about 285 bytes each): ids in base 36, fullname
 parents, a mix of top-level comments and replies, repeated authors, emoji, HTML
 entities, deleted bodies, ``created_utc`` sometimes written as a string.
+
+Bodies are word salad from a 72-word vocabulary unless ``texts`` are given: then
+each body is the next of those texts (``comment_corpus.benchmark_corpus`` gives
+distinct comments of real lengths made of real sentences), so work that depends on
+the words (language labelling above all) costs what it costs on real comments.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import orjson
@@ -33,8 +39,11 @@ def _b36(number: int) -> str:
             return out
 
 
-def generate(path: Path, lines: int, seed: int = 7) -> Path:
-    """Write ``lines`` dump rows to ``path`` (skipped if it already exists)."""
+def generate(path: Path, lines: int, seed: int = 7, texts: Sequence[str] = ()) -> Path:
+    """Write ``lines`` dump rows to ``path`` (skipped if it already exists).
+
+    ``texts``, when given, are the bodies, in turn (see the module docstring).
+    """
     if path.exists() and path.stat().st_size > 0:
         return path
     rng = random.Random(seed)
@@ -49,7 +58,10 @@ def generate(path: Path, lines: int, seed: int = 7) -> Path:
                 parent = "t1_" + _b36(1_000_000_000 + rng.randrange(max(1, i - 5000), i))
             else:
                 parent = "t3_" + post
-            body = " ".join(rng.choices(WORDS, k=rng.randint(3, 21)))
+            if texts:
+                body = texts[i % len(texts)]
+            else:
+                body = " ".join(rng.choices(WORDS, k=rng.randint(3, 21)))
             if rng.random() < 0.1:
                 body += " " + rng.choice(EXTRAS)
             if rng.random() < 0.02:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench import sources
 from workbench.errors import WorkbenchError
@@ -14,6 +16,7 @@ from workbench.language import (
     MIN_CONFIDENCE,
     MIN_LETTERS,
     UNDETERMINED,
+    _line,
     _model,
     detect_languages,
     label_columns,
@@ -83,6 +86,32 @@ def reference_labels(texts: list[str | None]) -> list[str | None]:
         else:
             out.append(None)
     return out
+
+
+def plain_line(text: str | None) -> str | None:
+    """The line fastText is given for ``text``, by the rule as written (or ``None``)."""
+    words = text[:1000] if text else ""
+    if "@" in words or "#" in words or "http" in words or "www." in words:
+        words = _NOISE.sub(" ", words)
+    if len(words) < MIN_LETTERS or len(_NOT_LETTERS.sub("", words[:400])) < MIN_LETTERS:
+        return None
+    return words.replace("\n", " ") + "\n"
+
+
+#: Pieces that matter to that line: letters of several scripts, digits, numerals that
+#: count as letters, emoji, spaces and line breaks, mentions, hashtags and links, and
+#: long runs that cross the first look, the letter window and the cut.
+_PIECES = st.sampled_from(
+    ["a", "Z", "é", "ж", "語", "𝐀", "1", "½", "Ⅻ", "_", " ", "\n", "😀", "@bob", "#nhs",
+     "https://x.org/a", "www.x.org", ".", "word ", "zażółć ", "1234567890 " * 5, "x" * 390,
+     "y " * 300, "- " * 30]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.none(), st.lists(_PIECES, max_size=14).map("".join), st.text(max_size=60)))
+def test_the_line_read_is_the_rule_as_written(text: str | None) -> None:
+    assert _line(text) == plain_line(text)
 
 
 def _texts_of(folder: Path) -> list[str]:

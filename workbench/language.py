@@ -33,6 +33,8 @@ MIN_CONFIDENCE = 0.5
 MAX_CHARS = 1000
 #: Letters are counted in this much of the (cleaned) start of a text.
 LETTER_WINDOW = 400
+#: The start of a text looked at first (enough letters there settle it).
+_FIRST_LOOK = 48
 #: Stored for a text too short to tell (read back as a missing language).
 UNDETERMINED = "und"
 _NOT_LETTERS = re.compile(r"[\W\d_]+", re.UNICODE)
@@ -92,14 +94,20 @@ def _line(text: str | None) -> str | None:
         words = _NOISE.sub(" ", words)
     if len(words) < MIN_LETTERS:
         return None
-    head = words[:LETTER_WINDOW]
-    if head.isascii():  # the common case, counted in C without a regex
-        letters = len(head.encode("ascii").translate(None, _ASCII_NOT_LETTERS))
-    else:
-        letters = len(_NOT_LETTERS.sub("", head))
-    if letters < MIN_LETTERS:
+    # Only "at least MIN_LETTERS letters in the window" matters: a short start of
+    # the text that has them settles it (most texts) without reading the rest.
+    if _letters(words[:_FIRST_LOOK]) < MIN_LETTERS and (
+        len(words) <= _FIRST_LOOK or _letters(words[:LETTER_WINDOW]) < MIN_LETTERS
+    ):
         return None
     return words.replace("\n", " ") + "\n"
+
+
+def _letters(text: str) -> int:
+    r"""How many letters ``text`` holds (characters not matching ``[\W\d_]``)."""
+    if text.isascii():  # the common case, counted in C without a regex
+        return len(text.encode("ascii").translate(None, _ASCII_NOT_LETTERS))
+    return len(_NOT_LETTERS.sub("", text))
 
 
 def _predict(lines: list[str]) -> list[list[str]]:
