@@ -41,6 +41,8 @@ def test_fix_mojibake_keeps_real_accents(text: str) -> None:
 def test_normalise_text() -> None:
     assert normalise_text("  a\r\nb\u200b  c\t\td\n\n\n\ne  ") == "a\nb c d\n\ne"
     assert normalise_text("e\u0301") == "é"
+    assert normalise_text("\ufeffcafé\x00 au\u200b lait") == "café au lait"
+    assert normalise_text("a\x00b") == "ab"
 
 
 @given(st.text())

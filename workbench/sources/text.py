@@ -70,7 +70,11 @@ def normalise_text(text: str) -> str:
     non-Latin scripts are kept as they are.
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+        # Looking for the three invisible characters first costs far less than a
+        # translation, which takes a mapping lookup for every character.
+        if "\u200b" in text or "\ufeff" in text or "\x00" in text:
+            text = text.translate(_INVISIBLE)
+        text = unicodedata.normalize("NFC", text)
     elif "\x00" in text:
         text = text.replace("\x00", "")
     if "\r" in text:
