@@ -104,9 +104,18 @@ def _line(text: str | None) -> str | None:
 
 
 def _letters(text: str) -> int:
-    r"""How many letters ``text`` holds (characters not matching ``[\W\d_]``)."""
+    r"""How many letters ``text`` holds (characters not matching ``[\W\d_]``).
+
+    Exact below :data:`MIN_LETTERS`; from there on, possibly fewer than there are
+    (all that is asked is whether there are that many).
+    """
     if text.isascii():  # the common case, counted in C without a regex
         return len(text.encode("ascii").translate(None, _ASCII_NOT_LETTERS))
+    # Its ASCII letters alone are often enough (a curly quote or an emoji among
+    # English words); the others are only counted when they are needed.
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _ASCII_NOT_LETTERS))
+    if ascii_letters >= MIN_LETTERS:
+        return ascii_letters
     return len(_NOT_LETTERS.sub("", text))
 
 
