@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -122,6 +123,27 @@ def test_migrate_to_postgres_copies_everything(postgres_url: str, tmp_path, data
         assert new_id == events_after[-1][0] + 1, "new ids continue after the copied ones"
         report = project.import_files([data_dir / "project" / "dump_a.ndjson"])
         assert report.files[0].import_id == 3
+
+
+def test_migrate_to_postgres_drops_nul_from_texts(postgres_url: str, tmp_path) -> None:
+    """PostgreSQL text cannot hold NUL; SQLite's can (a raw body): it still migrates."""
+    root = tmp_path / "study"
+    line = {"id": "k1", "body": "The wait\u0000 was long &amp; cold", "author": "a\u0000b",
+            "created_utc": 1700000000, "score": 1, "link_id": "t3_p", "parent_id": "t3_p",
+            "subreddit": "AskUK"}  # fmt: skip
+    (tmp_path / "nul.ndjson").write_text(json.dumps(line) + "\n")
+    with Project.init(root, actor="tester") as project:
+        project.import_files([tmp_path / "nul.ndjson"])
+        project.store.add_memo("comment", "reddit:t1_k1", "a note\u0000 here", "tester")
+        raw = project.comments(private=True).iloc[0]
+        assert "\x00" in raw["text_raw"] and "\x00" in raw["author"]
+    result = migrate_project(root, postgres_url)
+    assert result["counts"]["comments"] == 1 and result["counts"]["memos"] == 1
+    with Project.open(root) as project:
+        row = project.comments(private=True).iloc[0]
+        assert row["text_raw"] == "The wait was long &amp; cold" and row["author"] == "ab"
+        assert row["text"] == "The wait was long & cold"
+        assert project.store._one("SELECT text FROM memos") == "a note here"
 
 
 def test_migrate_refuses_a_database_that_holds_data(postgres_url, tmp_path, data_dir) -> None:

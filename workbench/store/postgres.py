@@ -46,6 +46,7 @@ class PostgresStore(Store):
     GREATEST: ClassVar[str] = "GREATEST"
     TEXT_TABLE: ClassVar[str] = "unnest(CAST(? AS text[])) AS t(value)"
     INT_TABLE: ClassVar[str] = "unnest(CAST(? AS bigint[])) AS t(value)"
+    TEXT_HOLDS_NUL: ClassVar[bool] = False
 
     _url: str = ""
 

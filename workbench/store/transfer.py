@@ -2,7 +2,9 @@
 
 Every table is copied row for row with its ids (events keep their numbers, codings
 their comments), then the row count of every table is compared; the copy and a
-``store-migrated`` event commit together in the target, or nothing does.
+``store-migrated`` event commit together in the target, or nothing does. A target
+whose text cannot hold the NUL character (PostgreSQL) gets texts without it, as an
+import into it would (a comment's raw form, a handle or a link may have one).
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def copy_store(source: Store, target: Store, actor: str) -> dict[str, int]:
             for table in TABLES:
                 columns = _columns(source, table)
                 for rows in _chunks(source, table, columns):
+                    if not target.TEXT_HOLDS_NUL:
+                        rows = _without_nul(rows)
                     target._bulk_insert(table, columns, rows)
             copied = table_counts(target)
             differ = {t: (counts[t], copied[t]) for t in TABLES if counts[t] != copied[t]}
@@ -93,3 +97,12 @@ def _chunks(store: Store, table: str, columns: list[str]) -> Iterator[list[tuple
     cursor = store._execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
     while rows := cursor.fetchmany(CHUNK):
         yield [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in rows]
+
+
+def _without_nul(rows: list[tuple]) -> list[tuple]:
+    """``rows`` with the NUL character dropped from their texts."""
+    if not any(isinstance(value, str) and "\x00" in value for row in rows for value in row):
+        return rows
+    return [
+        tuple(v.replace("\x00", "") if isinstance(v, str) else v for v in row) for row in rows
+    ]
