@@ -336,6 +336,13 @@ def test_a_nul_character_does_not_stop_an_import(store_url: str, tmp_path: Path)
     project.close()
 
 
+def test_a_memo_with_a_nul_character_is_kept(store) -> None:
+    """Every write takes a NUL, not only imports: PostgreSQL's copy drops it, SQLite keeps it."""
+    store.add_memo("project", "study", "a note\x00 here", "tester")
+    expected = "a note here" if store.dialect == "postgresql" else "a note\x00 here"
+    assert store._one("SELECT text FROM memos") == expected
+
+
 def test_repeated_ids_within_one_file_are_merged(store_url: str, tmp_path: Path) -> None:
     project = _project(tmp_path, store_url)
     edited = {**REDDIT_SPARSE, "body": "The wait was five hours."}

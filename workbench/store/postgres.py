@@ -96,7 +96,10 @@ class PostgresStore(Store):
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         if not params:
             return self.connection.execute(sql)
-        return self.connection.execute(self._sql(sql), tuple(params))
+        return self.connection.execute(self._sql(sql), _without_nul(params))
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]] | Iterator[Any]) -> int:
+        return super()._executemany(sql, map(_without_nul, rows))
 
     def _begin(self, *, bulk: bool, durable: bool) -> None:
         self.connection.execute("BEGIN")
@@ -296,6 +299,13 @@ def _has_nul(values: list) -> bool:
     except TypeError:  # not a column of texts (numbers, or a mix)
         return any(isinstance(v, str) and "\x00" in v for v in values)
 
+
+
+def _without_nul(params: Sequence[Any]) -> tuple:
+    """Parameters as PostgreSQL can take them: NUL dropped from texts (see :func:`_copyable`)."""
+    if any(isinstance(value, str) and "\x00" in value for value in params):
+        return tuple(v.replace("\x00", "") if isinstance(v, str) else v for v in params)
+    return tuple(params)
 
 
 def _one_line(error: BaseException) -> str:
