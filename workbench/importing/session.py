@@ -345,6 +345,8 @@ class ImportSession:
         staged = StagedFile(name=path.name, path=path, size=path.stat().st_size)
         try:
             staged.format = detect(path)
+        except SourceError as exc:  # the list names the file: say only what is wrong
+            staged.note = exc.problem  # "is not an export format ...", "could be 'a' or 'b'"
         except WorkbenchError as exc:
             staged.note = f"not recognised: {exc}"
         if staged.format == TABLE_FORMAT or is_table_name(path):
