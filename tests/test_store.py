@@ -423,6 +423,23 @@ def test_a_batch_goes_in_whole_and_in_order(store, size: int) -> None:
                   zip(["comment_id", *names], row, strict=True)) for row in stored] == expected
 
 
+def test_batches_fit_the_oldest_sqlite_limit_on_parameters(tmp_path: Path) -> None:
+    """SQLite before 3.32 allows 999 parameters a statement: every INSERT stays within."""
+    with Project.init(tmp_path / "p", actor="tester") as project:
+        store = project.store
+        store.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        with store.unit_of_work(bulk=True):
+            first = store.begin_import("a.ndjson", "reddit-dump", "tester")
+            store.add_comments(_batch(["c70"], "old"), first)
+            second = store.begin_import("b.ndjson", "reddit-dump", "tester")
+            assert store.add_comments(_batch([f"c{i}" for i in range(300)], "new"), second) == (
+                299, 1)
+            third = store.begin_import("c.ndjson", "reddit-dump", "tester")
+            assert store.add_comments(_batch([f"d{i}" for i in range(300)], "x"), third) == (
+                300, 0)
+        assert store.count("comments") == 600
+
+
 def test_a_stored_id_in_a_batch_of_many_statements_is_sorted_out(store) -> None:
     """An id stored before, in the middle of a batch: the rest inserted once, it updated."""
     with store.unit_of_work(bulk=True):

@@ -28,6 +28,8 @@ INSERT_COLUMNS: tuple[str, ...] = tuple(c for c in COMMENT_COLUMN_NAMES if c != 
 #: Rows one plain ``INSERT`` statement carries: executing a statement costs more
 #: than binding a row, so a batch of new comments goes in this many rows at a time.
 ROWS_PER_INSERT = 64
+#: Parameters one statement may have in any SQLite (999 before 3.32; 32,766 since).
+MAX_PARAMETERS = 999
 
 #: Content columns: a change to any of them leaves a revision behind.
 REVISED_COLUMNS: tuple[str, ...] = (
@@ -181,20 +183,20 @@ class CommentTables:
 
         ``statement(k)`` is the ``INSERT`` of ``k`` rows. Executing a statement
         costs more than binding a row's values, so most rows go in
-        ``ROWS_PER_INSERT`` at a time (the same rows, in the same order), and the
-        rest one at a time.
+        ``ROWS_PER_INSERT`` at a time (fewer where that many would pass
+        :data:`MAX_PARAMETERS`; the same rows, in the same order), and the rest
+        one at a time.
         """
         if not width:  # every value written into the statement
             self._executemany(statement(1), [()] * count)
             return
-        whole = count - count % ROWS_PER_INSERT
+        per = max(1, min(ROWS_PER_INSERT, MAX_PARAMETERS // width))
+        whole = count - count % per
         values = chain.from_iterable(rows)
         # zip over one iterator repeated: consecutive values grouped into parameter rows.
         if whole:
             group = islice(values, whole * width)
-            self._executemany(
-                statement(ROWS_PER_INSERT), zip(*[group] * (ROWS_PER_INSERT * width), strict=False)
-            )
+            self._executemany(statement(per), zip(*[group] * (per * width), strict=False))
         if whole < count:
             self._executemany(statement(1), zip(*[values] * width, strict=False))
 
