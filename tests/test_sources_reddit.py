@@ -488,6 +488,17 @@ def test_typed_and_checked_paths_refuse_alike(tmp_path: Path, change: dict) -> N
     assert str(typed.value) == str(checked.value) and "line 2" in str(typed.value)
 
 
+@pytest.mark.parametrize("junk", [b'"\xff"', b'"\\ud800"', b"[1, }", b'"\x01"'])
+def test_a_line_invalid_anywhere_is_refused_as_before(tmp_path: Path, junk: bytes) -> None:
+    """msgspec skips fields its type does not have; orjson still decides validity."""
+    path = tmp_path / "dump.ndjson"
+    good = orjson.dumps(GOOD)
+    path.write_bytes(good + b"\n" + good[:-1] + b', "junk": ' + junk + b"}\n" + good + b"\n")
+    with pytest.raises(RecordError, match="line 2") as info:
+        sources.read(path, format="reddit-dump")
+    assert "is not valid JSON" in str(info.value)
+
+
 def test_typed_decoder_falls_back_line_by_line_and_then_gives_up(tmp_path: Path) -> None:
     refused = [b"[1, 2]", b'{"body": "x", "link_id": "t3_a"}', b'{"a": "\xff"}', b'{"a": 1}']
     path = tmp_path / "dump.ndjson"

@@ -363,9 +363,11 @@ def iter_json_lines(
     typed : msgspec.json.Decoder, optional
         A decoder of the usual line's type (a ``msgspec.Struct``), tried first: a
         typed line is decoded and checked in C, in one step. A line it refuses (a
-        rarer shape, a value of another type, invalid JSON) is parsed by orjson as
-        usual and arrives as plain JSON values, so orjson alone decides what is
-        valid. Once most lines are refused the decoder is no longer tried.
+        rarer shape, a value of another type, invalid JSON or UTF-8) is parsed by
+        orjson as usual and arrives as plain JSON values, so orjson decides what is
+        valid. (One difference: a number beyond a double's range in a field the
+        type does not have is skipped by msgspec, where orjson refuses the line.)
+        Once most lines are refused the decoder is no longer tried.
     """
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
@@ -386,6 +388,8 @@ def iter_json_lines(
             if decode is not None:
                 try:
                     value = decode(line)
+                    if not line.isascii():
+                        line.decode("utf-8")  # even in a field it skipped, as orjson demands
                 except (msgspec.DecodeError, ValueError):  # ValueError: invalid UTF-8
                     refused += 1
                     if refused >= _TYPED_PATIENCE and 2 * refused > number:
