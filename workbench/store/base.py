@@ -55,8 +55,6 @@ class SqlStore:
     #: A table (one column, ``value``) of the items of one list parameter.
     TEXT_TABLE: ClassVar[str] = "json_each(?)"
     INT_TABLE: ClassVar[str] = "json_each(?)"
-    #: Whether text may hold the NUL character (PostgreSQL's may not: it is dropped).
-    TEXT_HOLDS_NUL: ClassVar[bool] = True
 
     @property
     def TEXT_LIST(self) -> str:  # noqa: N802 - reads as the SQL fragment it is

@@ -46,7 +46,6 @@ class PostgresStore(Store):
     GREATEST: ClassVar[str] = "GREATEST"
     TEXT_TABLE: ClassVar[str] = "unnest(CAST(? AS text[])) AS t(value)"
     INT_TABLE: ClassVar[str] = "unnest(CAST(? AS bigint[])) AS t(value)"
-    TEXT_HOLDS_NUL: ClassVar[bool] = False
 
     _url: str = ""
 
@@ -142,6 +141,7 @@ class PostgresStore(Store):
     def _bulk_insert(self, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
         if not rows:
             return
+        rows = _rows_without_nul(rows)
         with self.connection.cursor().copy(
             f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         ) as copy:
@@ -278,31 +278,37 @@ class PostgresStore(Store):
 
 
 def _copyable(columns: dict[str, list], name: str) -> list:
-    """A column as ``COPY`` takes it (``is_deleted`` as 0/1 rather than a boolean).
-
-    PostgreSQL cannot hold the NUL character in text, so it is dropped from text
-    values (SQLite keeps it). The text itself never has one (normalising removes
-    it); a comment's raw form, a handle or a link may.
-    """
+    """A column as ``COPY`` takes it (``is_deleted`` as 0/1 rather than a boolean)."""
     values = columns[name]
     if name == "is_deleted":
         return [int(bool(v)) for v in values]
-    if _has_nul(values):
-        return [v.replace("\x00", "") if isinstance(v, str) else v for v in values]
     return values
 
 
-def _has_nul(values: list) -> bool:
-    """Whether a text of ``values`` holds NUL (one C-level scan for a column of texts)."""
-    try:
-        return "\x00" in "".join(filter(None, values))
-    except TypeError:  # not a column of texts (numbers, or a mix)
-        return any(isinstance(v, str) and "\x00" in v for v in values)
+# PostgreSQL cannot hold the NUL character in text, so every write drops it from text
+# values (SQLite keeps it): a comment's raw form, a handle, a link or a memo may have one
+# (normalised text never does), and so may a SQLite project being migrated.
 
+
+def _rows_without_nul(rows: list[tuple]) -> list[tuple]:
+    """``rows`` with NUL dropped from their texts (looked for a column at a time, in C)."""
+    if not any(map(_has_nul, zip(*rows, strict=True))):
+        return rows
+    return [_without_nul(row) for row in rows]
+
+
+def _has_nul(values: Sequence[Any]) -> bool:
+    """Whether a text of ``values`` holds NUL (one C-level scan for a column of texts)."""
+    kinds = set(map(type, values))
+    if str not in kinds:
+        return False
+    if kinds <= {str, type(None)}:
+        return "\x00" in "".join(filter(None, values))
+    return any(isinstance(v, str) and "\x00" in v for v in values)
 
 
 def _without_nul(params: Sequence[Any]) -> tuple:
-    """Parameters as PostgreSQL can take them: NUL dropped from texts (see :func:`_copyable`)."""
+    """One row of parameters with NUL dropped from its texts."""
     if any(isinstance(value, str) and "\x00" in value for value in params):
         return tuple(v.replace("\x00", "") if isinstance(v, str) else v for v in params)
     return tuple(params)

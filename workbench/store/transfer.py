@@ -2,9 +2,8 @@
 
 Every table is copied row for row with its ids (events keep their numbers, codings
 their comments), then the row count of every table is compared; the copy and a
-``store-migrated`` event commit together in the target, or nothing does. A target
-whose text cannot hold the NUL character (PostgreSQL) gets texts without it, as an
-import into it would (a comment's raw form, a handle or a link may have one).
+``store-migrated`` event commit together in the target, or nothing does. A
+PostgreSQL target drops the NUL character from texts, as every write into it does.
 """
 
 from __future__ import annotations
@@ -63,8 +62,6 @@ def copy_store(source: Store, target: Store, actor: str) -> dict[str, int]:
             for table in TABLES:
                 columns = _columns(source, table)
                 for rows in _chunks(source, table, columns):
-                    if not target.TEXT_HOLDS_NUL:
-                        rows = _without_nul(rows)
                     target._bulk_insert(table, columns, rows)
             copied = table_counts(target)
             differ = {t: (counts[t], copied[t]) for t in TABLES if counts[t] != copied[t]}
@@ -98,11 +95,3 @@ def _chunks(store: Store, table: str, columns: list[str]) -> Iterator[list[tuple
     while rows := cursor.fetchmany(CHUNK):
         yield [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in rows]
 
-
-def _without_nul(rows: list[tuple]) -> list[tuple]:
-    """``rows`` with the NUL character dropped from their texts."""
-    if not any(isinstance(value, str) and "\x00" in value for row in rows for value in row):
-        return rows
-    return [
-        tuple(v.replace("\x00", "") if isinstance(v, str) else v for v in row) for row in rows
-    ]
