@@ -133,7 +133,7 @@ def derive_depths(
             result[i] = None if above is None else above + 1
             continue
         chain = []
-        j: int | None = i
+        j = i
         base: int | None = None
         while j is not None and result[j] is None and len(chain) <= len(ids):
             chain.append(j)

@@ -25,6 +25,9 @@ from workbench.store.base import utc_now
 #: Columns written by :meth:`CommentTables.add_comments`, in order.
 INSERT_COLUMNS: tuple[str, ...] = tuple(c for c in COMMENT_COLUMN_NAMES if c != "import_id")
 
+#: Every column a new comment row gives (``INSERT_COLUMNS`` and its two imports).
+_WRITTEN: tuple[str, ...] = (*INSERT_COLUMNS, "import_id", "last_import_id")
+
 #: Rows one plain ``INSERT`` statement carries: executing a statement costs more
 #: than binding a row, so a batch of new comments goes in this many rows at a time.
 ROWS_PER_INSERT = 64
@@ -88,7 +91,7 @@ class CommentTables:
         ``source`` is a ``SELECT`` to insert from; ``None`` inserts one row of
         parameters.
         """
-        columns = (*INSERT_COLUMNS, "import_id", "last_import_id")
+        columns = _WRITTEN
         updates = [
             f"{name} = {self._merged(name)}"
             for name in INSERT_COLUMNS
@@ -109,9 +112,7 @@ class CommentTables:
 
     def insert_sql(self, rows: int = 1) -> str:
         """Plain ``INSERT`` of ``rows`` new comment rows of parameters."""
-        columns = (*INSERT_COLUMNS, "import_id", "last_import_id")
-        row = f"({', '.join('?' * len(columns))})"
-        return f"INSERT INTO comments ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
+        return _insert_statement(["?"] * len(_WRITTEN))(rows)
 
     # -- imports ------------------------------------------------------------------------
 
@@ -172,7 +173,7 @@ class CommentTables:
             else:
                 fresh.append(row)
                 known.add(cid)
-        self._insert_rows(self.insert_sql, fresh, len(fresh), len(INSERT_COLUMNS) + 2)
+        self._insert_rows(self.insert_sql, fresh, len(fresh), len(_WRITTEN))
         updated = self._executemany(self.upsert_sql(), again) if again else 0
         return len(fresh), updated
 
@@ -211,7 +212,6 @@ class CommentTables:
         statement (called with a number of rows, the ``INSERT`` of that many) and
         the names of the bound columns, in order.
         """
-        names = (*INSERT_COLUMNS, "import_id", "last_import_id")
         values: list[str] = []
         bound: list[str] = []
         for name in INSERT_COLUMNS:
@@ -225,9 +225,7 @@ class CommentTables:
                 values.append("?")
                 bound.append(name)
         values += [str(int(import_id))] * 2
-        head = f"INSERT INTO comments ({', '.join(names)}) VALUES "
-        row = f"({', '.join(values)})"
-        return (lambda rows: head + ", ".join([row] * rows)), bound
+        return _insert_statement(values), bound
 
     def _stored_ids(self, ids: list[str]) -> set[str]:
         """The subset of ``ids`` already in the comments table."""
@@ -532,3 +530,10 @@ def _sql_literal(value: object) -> str | None:
     if type(value) is str and value.isascii() and value.isprintable():
         return "'" + value.replace("'", "''") + "'"
     return None
+
+
+def _insert_statement(values: list[str]) -> Callable[[int], str]:
+    """The ``INSERT`` of a number of comment rows, each the SQL ``values`` of :data:`_WRITTEN`."""
+    head = f"INSERT INTO comments ({', '.join(_WRITTEN)}) VALUES "
+    row = f"({', '.join(values)})"
+    return lambda rows: head + ", ".join([row] * rows)
