@@ -262,20 +262,7 @@ def main() -> None:
             size_mb = path.stat().st_size / 2**20
             print(f"\n{lines:,} lines, {size_mb:.0f} MiB ({path})", flush=True)
             todo = kinds if lines == args.lines else [k for k in kinds if k in SMALL_KINDS]
-            runs: dict[str, list[dict]] = {kind: [] for kind in todo}
-            for round_number in range(args.repeat):
-                for kind in todo:
-                    database = None
-                    if kind == "workbench-import-postgres":
-                        database = server.create_database()  # type: ignore[union-attr]
-                    result = measure(kind, path, database)
-                    runs[kind].append(result)
-                    print(f"  [{round_number + 1}/{args.repeat}]" + _line(result)[1:],
-                          flush=True)
-            results = {kind: _median(found) for kind, found in runs.items()}
-            print("  median:")
-            for result in results.values():
-                print(_line(result), flush=True)
+            results = _rounds(path, todo, args.repeat, server)
             report["sizes"][lines] = {"mib": size_mb, "results": results}
         real_lines = args.lines if args.real_text_lines is None else args.real_text_lines
         todo = [kind for kind in REAL_TEXT_KINDS if kind in kinds]
@@ -296,7 +283,7 @@ def real_text_dump(lines: int) -> tuple[Path, str]:
     from generate_dump import generate
 
     source = "shared fixtures" if FIXTURES.exists() else "demo data"
-    path = RESULTS / f"dump-real-{lines}.ndjson"
+    path = RESULTS / f"dump-real-{source.split()[0]}-{lines}.ndjson"
     if not path.exists():
         print(f"making {path.name} from {min(lines, REAL_TEXTS):,} real comments ({source})",
               flush=True)
@@ -309,17 +296,26 @@ def _measure_real_text(lines: int, kinds: list[str], repeat: int) -> dict:
     size_mb = path.stat().st_size / 2**20
     print(f"\n{lines:,} lines of real comment text, {size_mb:.0f} MiB ({path}; texts from "
           f"{source})", flush=True)
+    results = _rounds(path, kinds, repeat)
+    return {"lines": lines, "mib": size_mb, "texts": source, "results": results}
+
+
+def _rounds(path: Path, kinds: list[str], repeat: int, server: object = None) -> dict:
+    """Every measurement of ``kinds`` on ``path`` once a round; the median of each."""
     runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
     for round_number in range(repeat):
         for kind in kinds:
-            result = measure(kind, path)
+            database = None
+            if kind == "workbench-import-postgres":
+                database = server.create_database()  # type: ignore[attr-defined]
+            result = measure(kind, path, database)
             runs[kind].append(result)
             print(f"  [{round_number + 1}/{repeat}]" + _line(result)[1:], flush=True)
     results = {kind: _median(found) for kind, found in runs.items()}
     print("  median:")
     for result in results.values():
         print(_line(result), flush=True)
-    return {"lines": lines, "mib": size_mb, "texts": source, "results": results}
+    return results
 
 
 def _ratios(report: dict, lines: int, small: int) -> dict[str, float]:
